@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { grantCredits } from "./credits";
+import type { Database } from "./db/client";
+import { account, session, user, verification } from "./db/schema";
+import type { Env } from "./env";
+
+/**
+ * Accounts: better-auth with email + password, cookie sessions, and our Drizzle tables.
+ * A new account starts on the free plan with the welcome grant.
+ */
+export function createAuth(db: Database, e: Env) {
+  const baseURL = e.BETTER_AUTH_URL ?? `http://localhost:${e.PORT}`;
+  return betterAuth({
+    appName: "Avatar Studio",
+    baseURL,
+    secret: e.BETTER_AUTH_SECRET ?? localSecret(e.DATA_DIR),
+    trustedOrigins: [baseURL, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
+    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    user: {
+      additionalFields: {
+        // Set by admins only: never accepted from the sign-up form.
+        plan: { type: "string", required: false, defaultValue: "free", input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          after: async (created) => {
+            if (e.WELCOME_CREDITS <= 0) return;
+            await grantCredits(db, {
+              userId: created.id,
+              amount: e.WELCOME_CREDITS,
+              description: "Welcome credits",
+              grantedBy: "system:welcome",
+              idempotencyKey: "welcome",
+            });
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type SessionUser = Auth["$Infer"]["Session"]["user"];
+
+/**
+ * Without BETTER_AUTH_SECRET, sessions are signed with a random secret kept in the data
+ * directory, so the app runs with no configuration and sessions survive restarts.
+ */
+function localSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

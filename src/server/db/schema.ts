@@ -1,0 +1,238 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/* ---------- accounts (the tables better-auth's Drizzle adapter expects) ---------- */
+
+export const planEnum = pgEnum("plan", ["free", "basic", "pro", "enterprise"]);
+
+export const user = pgTable("user", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
+  plan: planEnum("plan").notNull().default("free"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const session = pgTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("session_user_id_idx").on(t.userId)],
+);
+
+export const account = pgTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("account_user_id_idx").on(t.userId)],
+);
+
+export const verification = pgTable(
+  "verification",
+  {
+    id: text("id").primaryKey(),
+    identifier: text("identifier").notNull(),
+    value: text("value").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("verification_identifier_idx").on(t.identifier)],
+);
+
+/* ---------- projects, models, generations, avatars ---------- */
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("projects_user_id_idx").on(t.userId, t.createdAt)],
+);
+
+export const tierEnum = pgEnum("tier", ["basic", "pro", "enterprise"]);
+export const engineEnum = pgEnum("engine", ["photomaker", "flux"]);
+
+/** Seeded from src/server/tiers.ts (the one home of prices and sizes); upserted by key on start. */
+export const aiModels = pgTable("ai_models", {
+  key: text("key").primaryKey(),
+  engine: engineEnum("engine").notNull(),
+  /** The Hugging Face model id the engine calls. */
+  modelId: text("model_id").notNull(),
+  /** Null for the fallback model: it is never chosen directly. */
+  tier: tierEnum("tier").unique(),
+  creditCost: integer("credit_cost").notNull(),
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  steps: integer("steps").notNull(),
+  styleStrength: doublePrecision("style_strength"),
+  guidance: doublePrecision("guidance").notNull(),
+  isFallback: boolean("is_fallback").notNull().default(false),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const generationStatusEnum = pgEnum("generation_status", [
+  "queued",
+  "processing",
+  "succeeded",
+  "failed",
+]);
+
+export const generations = pgTable(
+  "generations",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    modelKey: text("model_key")
+      .notNull()
+      .references(() => aiModels.key),
+    tier: tierEnum("tier").notNull(),
+    status: generationStatusEnum("status").notNull().default("queued"),
+    creditCost: integer("credit_cost").notNull(),
+    /** Everything the workflow needs, frozen at submit time (prompt, seed, sizes, photo count…). */
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("generations_project_idx").on(t.projectId, t.createdAt),
+    index("generations_user_idx").on(t.userId, t.createdAt),
+  ],
+);
+
+export const avatars = pgTable(
+  "avatars",
+  {
+    id: text("id").primaryKey(),
+    generationId: text("generation_id")
+      .notNull()
+      .references(() => generations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    imageKey: text("image_key").notNull(),
+    thumbnailKey: text("thumbnail_key").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    engine: engineEnum("engine").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("avatars_project_idx").on(t.projectId, t.createdAt),
+    index("avatars_generation_idx").on(t.generationId),
+  ],
+);
+
+/* ---------- credits ---------- */
+
+/**
+ * The running balance per user. The CHECK makes a negative balance impossible whatever the code
+ * does; charges use a conditional UPDATE so concurrent requests cannot overdraw.
+ */
+export const creditBalances = pgTable(
+  "credit_balances",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => user.id, { onDelete: "cascade" }),
+    balance: integer("balance").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("credit_balances_non_negative", sql`${t.balance} >= 0`)],
+);
+
+export const ledgerKindEnum = pgEnum("ledger_kind", ["grant", "charge", "refund"]);
+
+/** Append-only: rows are inserted, never updated or deleted (except with their user). */
+export const creditLedger = pgTable(
+  "credit_ledger",
+  {
+    id: serial("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    kind: ledgerKindEnum("kind").notNull(),
+    /** Signed: grants and refunds are positive, charges negative. */
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    description: text("description").notNull(),
+    referenceType: text("reference_type"),
+    referenceId: text("reference_id"),
+    /** Charges and grants: the same key twice is one entry. */
+    idempotencyKey: text("idempotency_key"),
+    /** Refunds: the charge they return. Unique, so a charge is refunded at most once. */
+    refundOf: integer("refund_of").references((): AnyPgColumn => creditLedger.id),
+    /** Grants: who granted (an admin's user id, or "cli:<os user>"). */
+    grantedBy: text("granted_by"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("credit_ledger_user_idx").on(t.userId, t.id),
+    uniqueIndex("credit_ledger_idempotency_uq").on(t.userId, t.kind, t.idempotencyKey),
+    uniqueIndex("credit_ledger_refund_once_uq").on(t.refundOf),
+    check(
+      "credit_ledger_sign",
+      sql`(${t.kind} = 'charge' AND ${t.amount} < 0) OR (${t.kind} <> 'charge' AND ${t.amount} > 0)`,
+    ),
+    check("credit_ledger_refund_names_charge", sql`(${t.kind} = 'refund') = (${t.refundOf} IS NOT NULL)`),
+  ],
+);

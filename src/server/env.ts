@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the server reads, validated once. Nothing is required: with none
+ * set the app runs on embedded PGlite, the local Inngest executor and the offline engine.
+ * .env.example documents each one.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default("localhost"),
+
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+
+  BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32).optional()),
+  BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
+
+  WELCOME_CREDITS: z.coerce.number().int().min(0).default(100),
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+
+  INNGEST_DEV: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_BASE_URL: optionalString,
+  EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(8288),
+  EXECUTOR_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+
+  DATA_DIR: z.string().default(".data"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment variables:\n${problems}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use, then reused). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Whether production Inngest (cloud or self-hosted) is configured, so the local executor stays off. */
+export function usesHostedInngest(e: Env): boolean {
+  if (e.INNGEST_SIGNING_KEY || e.INNGEST_EVENT_KEY) return true;
+  return false;
+}

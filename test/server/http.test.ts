@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleTRPCRequest } from "~/server/api/http";
+import { createTestApp, type TestApp } from "../helpers/app";
+
+/** The same requests the browser makes: better-auth's cookie session, then tRPC over HTTP. */
+let app: TestApp;
+let cookie = "";
+const origin = "http://localhost:3000";
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const res = await app.auth.handler(
+    new Request(`${origin}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin },
+      body: JSON.stringify({ email: "http@example.com", password: "correct horse battery", name: "Http" }),
+    }),
+  );
+  expect(res.status).toBe(200);
+  cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+});
+afterAll(() => app.close());
+
+async function trpc(path: string, input: unknown, headers: Record<string, string> = { cookie }) {
+  const res = await handleTRPCRequest(
+    new Request(`${origin}/api/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ json: input }),
+    }),
+    app,
+  );
+  return { status: res.status, body: (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string; code: number; data: { code: string; field: string | null; httpStatus: number } } } } };
+}
+
+describe("tRPC over HTTP with a cookie session", () => {
+  it("carries the better-auth session into the context", async () => {
+    const created = await trpc("project.create", { name: "From HTTP" });
+    expect(created.status).toBe(200);
+    expect(created.body.result?.data.json).toMatchObject({ name: "From HTTP" });
+  });
+
+  it("answers 401 UNAUTHORIZED without the cookie", async () => {
+    const res = await trpc("project.create", { name: "x" }, {});
+    expect(res.status).toBe(401);
+    expect(res.body.error?.json.data.code).toBe("UNAUTHORIZED");
+  });
+
+  it.each([
+    ["an empty name", { name: "" }, "name: Please give the project a name"],
+    ["a 10,000-character name", { name: "x".repeat(10_000) }, "name: Too big"],
+    ["a number for the name", { name: 12 }, "name: Invalid input: expected string"],
+    ["a missing name", {}, "name: Invalid input: expected string"],
+  ])("answers BAD_REQUEST naming the field for %s", async (_label, input, message) => {
+    const res = await trpc("project.create", input);
+    expect(res.status).toBe(400);
+    expect(res.body.error?.json.data).toMatchObject({ code: "BAD_REQUEST", field: "name" });
+    expect(res.body.error?.json.message).toContain(message);
+  });
+
+  it("names the nested field for the credits history limit", async () => {
+    const res = await handleTRPCRequest(
+      new Request(`${origin}/api/trpc/credits.history?input=${encodeURIComponent(JSON.stringify({ json: { limit: 1000 } }))}`, {
+        headers: { cookie },
+      }),
+      app,
+    );
+    const body = (await res.json()) as { error: { json: { message: string; data: { field: string } } } };
+    expect(res.status).toBe(400);
+    expect(body.error.json.data.field).toBe("limit");
+    expect(body.error.json.message).toMatch(/^limit: Too big/);
+  });
+});
