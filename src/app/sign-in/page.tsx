@@ -1,0 +1,10 @@
+import { redirect } from "next/navigation";
+import { AuthForm } from "~/components/auth/AuthForm";
+import { currentUser } from "~/server/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage() {
+  if (await currentUser()) redirect("/projects");
+  return <AuthForm mode="sign-in" />;
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import Link from "next/link";
+import { api } from "~/trpc/react";
+import { SignOutButton } from "../auth/SignOutButton";
+
+export function AppHeader({ email }: { email: string }) {
+  const balance = api.credits.balance.useQuery();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <Link href="/projects" className="text-lg font-semibold text-brand-700">
+          Avatar Studio
+        </Link>
+        <div className="flex items-center gap-3 text-sm">
+          <span
+            data-testid="credit-balance"
+            className="rounded-full bg-brand-50 px-3 py-1 font-medium text-brand-700"
+            aria-live="polite"
+          >
+            {balance.data ? `${balance.data.balance} credits` : "… credits"}
+          </span>
+          <span className="hidden text-slate-500 sm:inline">{email}</span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

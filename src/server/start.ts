@@ -1,0 +1,86 @@
+/**
+ * The one process `npm run dev` and `npm start` run: open (and migrate) the database, start the
+ * local Inngest executor unless hosted Inngest is configured, then serve Next.js.
+ */
+import { watch } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import type { LocalExecutor } from "../executor";
+import { getDatabase } from "./db";
+import { env, usesHostedInngest } from "./env";
+
+// No network here, and no reporting from our users' servers.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const e = env();
+const dev = e.NODE_ENV !== "production";
+const port = e.PORT;
+const log = (...args: unknown[]) => console.log("[avatar-studio]", ...args);
+
+const handle = await getDatabase();
+log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.resolve(e.PGLITE_DIR)}` : "PostgreSQL"})`);
+
+let executor: LocalExecutor | undefined;
+if (usesHostedInngest(e)) {
+  log("Inngest: hosted (INNGEST_SIGNING_KEY/INNGEST_EVENT_KEY set); local executor not started");
+} else if (e.INNGEST_DEV && !isLocalExecutorUrl(e.INNGEST_DEV, e.EXECUTOR_PORT)) {
+  log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
+} else {
+  // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
+  const { createLocalExecutor } = await import("../executor");
+  executor = createLocalExecutor({
+    db: handle.db,
+    serveUrl: `http://127.0.0.1:${port}/api/inngest`,
+    port: e.EXECUTOR_PORT,
+    timeScale: e.EXECUTOR_TIME_SCALE,
+    logger: { info: (...a) => log("[executor]", ...a), warn: (...a) => console.warn("[executor]", ...a), error: (...a) => console.error("[executor]", ...a) },
+  });
+  // The SDK reads this when it sends events and checks signatures: dev mode, pointed at us.
+  process.env.INNGEST_DEV = executor.url;
+}
+
+const app = next({ dev, hostname: e.HOSTNAME, port });
+await app.prepare();
+const requestHandler = app.getRequestHandler();
+const server = createServer((req, res) => void requestHandler(req, res));
+await new Promise<void>((resolve) => server.listen(port, resolve));
+log(`ready on http://localhost:${port}`);
+
+if (executor) {
+  await executor.start();
+  log(`local Inngest executor on ${executor.url}`);
+  if (dev) watchFunctions(executor);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down`);
+  await executor?.stop().catch((error: unknown) => console.error(error));
+  server.close();
+  await app.close().catch(() => {});
+  await handle.close().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+function isLocalExecutorUrl(url: string, executorPort: number): boolean {
+  if (url === "1" || url === "true") return true;
+  try {
+    const u = new URL(url);
+    return ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname) && Number(u.port) === executorPort;
+  } catch {
+    return false;
+  }
+}
+
+/** In dev, edits to the Inngest functions re-sync them, as the Inngest dev server would. */
+function watchFunctions(target: LocalExecutor) {
+  let timer: NodeJS.Timeout | undefined;
+  watch(path.resolve("src/server/jobs"), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void target.sync().catch((error: unknown) => console.warn("[executor] re-sync failed", error)), 1000);
+  });
+}
