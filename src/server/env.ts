@@ -40,6 +40,19 @@ const envSchema = z.object({
   EXECUTOR_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
 
   DATA_DIR: z.string().default(".data"),
+  /** Generated images and temporary input photos (a local directory behind src/server/storage). */
+  STORAGE_DIR: z.string().default(".data/storage"),
+
+  /** auto: Hugging Face when HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL are set, else offline. */
+  GENERATION_ENGINE: z.enum(["auto", "huggingface", "offline"]).default("auto"),
+  HUGGINGFACE_API_KEY: optionalString,
+  PHOTOMAKER_ENDPOINT_URL: optionalString.pipe(z.url().optional()),
+  FLUX_MODEL: z.string().default("black-forest-labs/FLUX.1-schnell"),
+  FLUX_PROVIDER: z.string().default("hf-inference"),
+  /** Runs of generate-avatar in flight at once. */
+  GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;
