@@ -49,6 +49,8 @@ const envSchema = z.object({
   PHOTOMAKER_ENDPOINT_URL: optionalString.pipe(z.url().optional()),
   FLUX_MODEL: z.string().default("black-forest-labs/FLUX.1-schnell"),
   FLUX_PROVIDER: z.string().default("hf-inference"),
+  /** Tests only: send every Hugging Face host (Hub, router) to this base URL (the fake server). */
+  HUGGINGFACE_HOSTS_OVERRIDE: optionalString.pipe(z.url().optional()),
   /** Runs of generate-avatar in flight at once. */
   GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
 
