@@ -1,0 +1,25 @@
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Clock } from "./time";
+
+/** Any drizzle Postgres database or transaction (PGlite or postgres.js); the executor needs no schema typing. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+export interface Logger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** What the executor's parts share. */
+export interface ExecutorContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Identifies this process's leases. */
+  workerId: string;
+  /** How long a claimed job stays leased without a heartbeat. */
+  leaseMs: number;
+  /** Called when new work may be due now (wakes the scheduler). */
+  kick(): void;
+}
