@@ -1,21 +1,48 @@
 import { createAuth, type Auth } from "./auth";
 import { getDatabase, type Database } from "./db";
+import { createEngine } from "./engines";
 import { env, type Env } from "./env";
+import type { StartDeps } from "./generations/store";
+import type { WorkflowDeps } from "./generations/work";
+import { inngest } from "./jobs/client";
+import { GENERATION_REQUESTED } from "./jobs/events";
+import { logger } from "./logger";
+import { createLocalStorage } from "./storage";
+import { QUEUE_PRIORITY_SECONDS } from "./tiers";
 
-/** What a request handler needs, built once per process on first use. */
+/** What request handlers and Inngest functions need, built once per process on first use. */
 export interface Services {
   db: Database;
   env: Env;
   auth: Auth;
+  jobs: StartDeps;
+  workflow: WorkflowDeps;
 }
 
 let services: Promise<Services> | undefined;
 
 export function getServices(): Promise<Services> {
-  services ??= (async () => {
+  services ??= (async (): Promise<Services> => {
     const e = env();
     const { db } = await getDatabase();
-    return { db, env: e, auth: createAuth(db, e) };
+    const storage = createLocalStorage(e.STORAGE_DIR);
+    const engine = createEngine(e);
+    return {
+      db,
+      env: e,
+      auth: createAuth(db, e),
+      jobs: {
+        db,
+        storage,
+        sendEvent: async (generation) => {
+          await inngest.send({
+            name: GENERATION_REQUESTED,
+            data: { generationId: generation.id, priority: QUEUE_PRIORITY_SECONDS[generation.tier] },
+          });
+        },
+      },
+      workflow: { db, storage, engine, logger },
+    };
   })().catch((error: unknown) => {
     services = undefined;
     throw error;

@@ -107,3 +107,6 @@ export function bestTierForPlan(plan: Plan): Tier {
   const tiers = PLAN_TIERS[plan];
   return tiers[tiers.length - 1] ?? "basic";
 }
+
+/** How many seconds ahead of Basic a tier's generations start when the queue is busy. */
+export const QUEUE_PRIORITY_SECONDS: Record<Tier, number> = { basic: 0, pro: 60, enterprise: 120 };

@@ -1,12 +1,10 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Auth } from "../auth";
-import type { Database } from "../db/client";
-import type { Env } from "../env";
 import { appRouter } from "./root";
-import { createContext } from "./trpc";
+import { createContext, type Context } from "./trpc";
 
 /** tRPC over HTTP (the fetch adapter), used by the Next.js route and by HTTP-level tests. */
-export function handleTRPCRequest(req: Request, deps: { db: Database; env: Env; auth: Auth }): Promise<Response> {
+export function handleTRPCRequest(req: Request, deps: Omit<Context, "user"> & { auth: Auth }): Promise<Response> {
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,

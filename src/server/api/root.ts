@@ -1,4 +1,6 @@
 import { adminRouter } from "./routers/admin";
+import { avatarRouter } from "./routers/avatar";
+import { generationRouter } from "./routers/generation";
 import { creditsRouter } from "./routers/credits";
 import { modelsRouter } from "./routers/models";
 import { projectRouter } from "./routers/project";
@@ -7,6 +9,8 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   project: projectRouter,
+  avatar: avatarRouter,
+  generation: generationRouter,
   credits: creditsRouter,
   models: modelsRouter,
   admin: adminRouter,

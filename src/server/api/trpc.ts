@@ -7,6 +7,7 @@ import { InsufficientCreditsError } from "../credits";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { BadInputError, NotFoundError } from "../errors";
+import { GenerationStartError, type StartDeps } from "../generations/store";
 
 /**
  * Context, procedures and middlewares: the one place where requests become callers and domain
@@ -15,12 +16,14 @@ import { BadInputError, NotFoundError } from "../errors";
 export interface Context {
   db: Database;
   env: Env;
+  /** What starting a generation needs: storage for the photos and the Inngest event sender. */
+  jobs: StartDeps;
   user: SessionUser | null;
 }
 
-export async function createContext(input: { db: Database; env: Env; auth: Auth; headers: Headers }): Promise<Context> {
+export async function createContext(input: Omit<Context, "user"> & { auth: Auth; headers: Headers }): Promise<Context> {
   const session = await input.auth.api.getSession({ headers: input.headers });
-  return { db: input.db, env: input.env, user: session?.user ?? null };
+  return { db: input.db, env: input.env, jobs: input.jobs, user: session?.user ?? null };
 }
 
 /** "name: Too big: expected string to have <=100 characters" — the field first, then the problem. */
@@ -55,6 +58,9 @@ const domainErrors = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
   }
   if (cause instanceof BadInputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (cause instanceof GenerationStartError) {
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
   return result;
 });
 

@@ -100,6 +100,8 @@ export const projects = pgTable(
 
 export const tierEnum = pgEnum("tier", ["basic", "pro", "enterprise"]);
 export const engineEnum = pgEnum("engine", ["photomaker", "flux"]);
+/** What actually made an image: "offline" is the local preview engine, never passed off as PhotoMaker. */
+export const imageEngineEnum = pgEnum("image_engine", ["photomaker", "flux", "offline"]);
 
 /** Seeded from src/server/tiers.ts (the one home of prices and sizes); upserted by key on start. */
 export const aiModels = pgTable("ai_models", {
@@ -126,6 +128,32 @@ export const generationStatusEnum = pgEnum("generation_status", [
   "failed",
 ]);
 
+/** The live stage shown to the user; status is the coarse lifecycle. */
+export const generationStageEnum = pgEnum("generation_stage", [
+  "queued",
+  "generating",
+  "retrying",
+  "falling_back",
+  "saving",
+  "succeeded",
+  "failed",
+]);
+
+export interface GenerationAttempt {
+  engine: "photomaker" | "flux" | "offline";
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  errorCode: string | null;
+  /** Wait before the next attempt, when one follows. */
+  retryDelayMs: number | null;
+}
+
+export interface StageDetail {
+  reason?: string;
+  nextAttemptAt?: string;
+}
+
 export const generations = pgTable(
   "generations",
   {
@@ -141,11 +169,25 @@ export const generations = pgTable(
       .references(() => aiModels.key),
     tier: tierEnum("tier").notNull(),
     status: generationStatusEnum("status").notNull().default("queued"),
+    stage: generationStageEnum("stage").notNull().default("queued"),
+    stageDetail: jsonb("stage_detail").$type<StageDetail>().notNull().default({}),
     creditCost: integer("credit_cost").notNull(),
-    /** Everything the workflow needs, frozen at submit time (prompt, seed, sizes, photo count…). */
+    /** The client's key: the same key twice is the same generation and one charge. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    chargeEntryId: integer("charge_entry_id").references(() => creditLedger.id),
+    /** Everything the workflow needs, frozen at submit time (prompts, seed, sizes, style…). */
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
+    /** Storage keys of the uploaded photos until they are deleted. */
+    inputKeys: jsonb("input_keys").$type<string[]>().notNull().default([]),
+    photoCount: integer("photo_count").notNull(),
+    warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    attempts: jsonb("attempts").$type<GenerationAttempt[]>().notNull().default([]),
+    /** Milliseconds per workflow step, for metrics. */
+    stepTimings: jsonb("step_timings").$type<Record<string, number>>().notNull().default({}),
+    engine: imageEngineEnum("engine"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
+    refundedCredits: integer("refunded_credits"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     completedAt: timestamp("completed_at", { withTimezone: true }),
@@ -153,6 +195,7 @@ export const generations = pgTable(
   (t) => [
     index("generations_project_idx").on(t.projectId, t.createdAt),
     index("generations_user_idx").on(t.userId, t.createdAt),
+    uniqueIndex("generations_idempotency_uq").on(t.userId, t.idempotencyKey),
   ],
 );
 
@@ -173,12 +216,16 @@ export const avatars = pgTable(
     thumbnailKey: text("thumbnail_key").notNull(),
     width: integer("width").notNull(),
     height: integer("height").notNull(),
-    engine: engineEnum("engine").notNull(),
+    engine: imageEngineEnum("engine").notNull(),
+    model: text("model").notNull(),
+    /** Made by the offline engine: labelled as a preview everywhere it is shown. */
+    offlinePreview: boolean("offline_preview").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("avatars_project_idx").on(t.projectId, t.createdAt),
-    index("avatars_generation_idx").on(t.generationId),
+    // One avatar per generation: a step that runs again can't add a duplicate.
+    uniqueIndex("avatars_generation_uq").on(t.generationId),
   ],
 );
 

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { deleteAvatar } from "../../generations/avatars";
+import { parseGenerationForm } from "../../generations/form";
+import { submitGeneration } from "../../generations/submit";
+import { generationView, listProjectAvatars } from "../../generations/views";
+import { getOwnedProject } from "../../projects";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+
+export const avatarRouter = createTRPCRouter({
+  /** FormData: projectId, photo0…photo3, name, prompt, persona, attributes, style, tier… */
+  generateWithPhotoMaker: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+    const request = await parseGenerationForm(input);
+    const result = await submitGeneration(ctx.jobs, ctx.user.id, request);
+    return { generationId: result.generation.id, replayed: result.replayed, warnings: result.warnings, generation: generationView(result.generation) };
+  }),
+
+  list: protectedProcedure.input(z.object({ projectId: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
+    await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
+    return listProjectAvatars(ctx.db, ctx.user.id, input.projectId);
+  }),
+
+  delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
+    await deleteAvatar(ctx.jobs, ctx.user.id, input.id);
+    return { id: input.id };
+  }),
+});

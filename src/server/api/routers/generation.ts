@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { BadInputError } from "../../errors";
+import { readPhotos } from "../../generations/form";
+import { retryGeneration } from "../../generations/submit";
+import { generationView, getOwnedGeneration, listProjectGenerations } from "../../generations/views";
+import { getOwnedProject } from "../../projects";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+
+const id = z.string().min(1).max(100);
+
+export const generationRouter = createTRPCRouter({
+  get: protectedProcedure
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => generationView(await getOwnedGeneration(ctx.db, ctx.user.id, input.id))),
+
+  list: protectedProcedure.input(z.object({ projectId: id })).query(async ({ ctx, input }) => {
+    await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
+    return listProjectGenerations(ctx.db, ctx.user.id, input.projectId);
+  }),
+
+  /** FormData: generationId, photo0…photo3 (sent again), optional idempotencyKey. */
+  retry: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+    const generationId = input.get("generationId");
+    if (typeof generationId !== "string" || !generationId) {
+      throw new BadInputError("generationId: Which generation should run again?", "generationId");
+    }
+    const key = input.get("idempotencyKey");
+    const result = await retryGeneration(ctx.jobs, ctx.user.id, {
+      generationId,
+      photos: await readPhotos(input),
+      idempotencyKey: typeof key === "string" && key ? key : undefined,
+    });
+    return { generationId: result.generation.id, replayed: result.replayed, warnings: result.warnings, generation: generationView(result.generation) };
+  }),
+});

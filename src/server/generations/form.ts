@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { BadInputError } from "../errors";
+import type { IncomingPhoto } from "../photos/intake";
+import { TIERS } from "../tiers";
+
+/**
+ * The fields of a generation request (browser FormData or the REST route's multipart body),
+ * validated with zod. Photos come back as raw bytes for the intake to judge.
+ */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+const optionalNumber = <T extends z.ZodNumber>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === undefined || v === null ? undefined : Number(v)), schema.optional());
+
+export const generationFieldsSchema = z.object({
+  projectId: z.string().trim().min(1, "Choose a project").max(100),
+  name: z.string().trim().min(1, "Please name this avatar").max(100),
+  prompt: z.string().trim().min(1, "Please describe the avatar").max(1000),
+  personaName: optionalText(60),
+  personaAge: optionalNumber(z.number().int("Age must be a whole number").min(18, "Age must be at least 18").max(100)),
+  gender: optionalText(30),
+  ageRange: optionalText(30),
+  ethnicity: optionalText(60),
+  style: optionalText(60),
+  styleStrength: optionalNumber(z.number().min(0.5, "Style strength must be between 0.5 and 0.95").max(0.95, "Style strength must be between 0.5 and 0.95")),
+  seed: optionalNumber(z.number().int("Seed must be a whole number").min(0).max(2_147_483_647)),
+  negativePrompt: optionalText(1000),
+  tier: z.enum(TIERS).optional().or(z.literal("").transform(() => undefined)),
+  idempotencyKey: optionalText(200),
+});
+
+export type GenerationFields = z.infer<typeof generationFieldsSchema>;
+
+const PHOTO_FIELD = /^photo(\d+)$/;
+
+export async function parseGenerationForm(form: FormData): Promise<{ fields: GenerationFields; photos: IncomingPhoto[] }> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (!PHOTO_FIELD.test(key) && typeof value === "string") raw[key] = value;
+  }
+  const parsed = generationFieldsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".");
+    throw new BadInputError(`${field}: ${issue.message}`, field);
+  }
+  return { fields: parsed.data, photos: await readPhotos(form) };
+}
+
+/** photo0…photoN as raw bytes, in field order (the intake judges them). */
+export async function readPhotos(form: FormData): Promise<IncomingPhoto[]> {
+  const photos: Array<IncomingPhoto & { order: number }> = [];
+  for (const [key, value] of form.entries()) {
+    const match = PHOTO_FIELD.exec(key);
+    if (!match) continue;
+    if (typeof value === "string") throw new BadInputError(`${key} must be a file`, key);
+    photos.push({ field: key, filename: value.name || undefined, bytes: new Uint8Array(await value.arrayBuffer()), order: Number(match[1]) });
+  }
+  photos.sort((a, b) => a.order - b.order);
+  return photos.map(({ order: _order, ...p }) => p);
+}

@@ -1,0 +1,31 @@
+import type { Tier } from "../tiers";
+
+/**
+ * Everything a generation needs, frozen when it is submitted: what the user asked for, the
+ * prompts as built, and the tier's model parameters. "Generate again" reuses it as is.
+ */
+export interface GenerationSettings {
+  name: string;
+  tier: Tier;
+  modelKey: string;
+  // what the user wrote
+  prompt: string;
+  negativePrompt: string | null;
+  personaName: string | null;
+  personaAge: number | null;
+  gender: string | null;
+  ageRange: string | null;
+  ethnicity: string | null;
+  style: string;
+  styleStrength: number;
+  seed: number;
+  // as built for the engines
+  builtPrompt: string;
+  builtNegativePrompt: string;
+  fluxPrompt: string;
+  styleStrengthRatio: number;
+  width: number;
+  height: number;
+  steps: number;
+  guidance: number;
+}

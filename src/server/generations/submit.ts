@@ -1,0 +1,120 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { getPlan } from "../accounts";
+import type { Database } from "../db/client";
+import { BadInputError } from "../errors";
+import { intakePhotos, type IncomingPhoto } from "../photos/intake";
+import { buildPrompt, DEFAULT_STYLE, styleStrengthToRatio } from "../prompt";
+import { getOwnedProject } from "../projects";
+import { bestTierForPlan, planAllowsTier, TIER_MODELS, type Tier } from "../tiers";
+import type { GenerationFields } from "./form";
+import type { GenerationSettings } from "./settings";
+import { startGeneration, type Generation, type StartDeps } from "./store";
+import { getOwnedGeneration } from "./views";
+
+/**
+ * A generation request, from validated fields to a started job: ownership, tier against the
+ * plan, photo intake, prompt building, then charge + row + event (store.startGeneration).
+ * Everything that can refuse the request runs before any charge.
+ */
+export async function submitGeneration(
+  deps: StartDeps,
+  userId: string,
+  request: { fields: GenerationFields; photos: IncomingPhoto[] },
+): Promise<{ generation: Generation; replayed: boolean; warnings: string[] }> {
+  const { fields } = request;
+  await getOwnedProject(deps.db, userId, fields.projectId);
+  const tier = await chooseTier(deps.db, userId, fields.tier);
+  const { photos, warnings } = await acceptPhotos(request.photos);
+  const settings = buildSettings(fields, tier);
+  const result = await startGeneration(deps, {
+    userId,
+    projectId: fields.projectId,
+    tier,
+    settings,
+    photos,
+    warnings,
+    idempotencyKey: fields.idempotencyKey ?? randomUUID(),
+  });
+  return { ...result, warnings: result.replayed ? result.generation.warnings : warnings };
+}
+
+/**
+ * "Generate again": a new paid generation with the original's settings and seed. The photos are
+ * sent again — nobody's photos are kept after their generation ends.
+ */
+export async function retryGeneration(
+  deps: StartDeps,
+  userId: string,
+  request: { generationId: string; photos: IncomingPhoto[]; idempotencyKey?: string },
+) {
+  const original = await getOwnedGeneration(deps.db, userId, request.generationId);
+  const tier = await chooseTier(deps.db, userId, original.tier);
+  const { photos, warnings } = await acceptPhotos(request.photos);
+  const result = await startGeneration(deps, {
+    userId,
+    projectId: original.projectId,
+    tier,
+    settings: original.settings as unknown as GenerationSettings,
+    photos,
+    warnings,
+    idempotencyKey: request.idempotencyKey ?? randomUUID(),
+  });
+  return { ...result, warnings: result.replayed ? result.generation.warnings : warnings };
+}
+
+async function acceptPhotos(incoming: IncomingPhoto[]) {
+  const intake = await intakePhotos(incoming);
+  return {
+    photos: intake.photos.map((p) => p.jpeg),
+    warnings: [...intake.warnings, ...intake.photos.flatMap((p) => p.warnings)],
+  };
+}
+
+async function chooseTier(db: Database, userId: string, requested: Tier | undefined): Promise<Tier> {
+  const plan = await getPlan(db, userId);
+  if (!requested) return bestTierForPlan(plan);
+  if (!planAllowsTier(plan, requested)) {
+    throw new BadInputError(`Your ${plan} plan doesn't include the ${requested} tier`, "tier");
+  }
+  return requested;
+}
+
+/** Freezes every parameter, so a retry or "generate again" is the same request. */
+export function buildSettings(fields: Omit<GenerationFields, "projectId" | "idempotencyKey" | "tier">, tier: Tier): GenerationSettings {
+  const model = TIER_MODELS[tier];
+  const style = fields.style ?? DEFAULT_STYLE;
+  const built = buildPrompt({
+    prompt: fields.prompt,
+    gender: fields.gender,
+    personaName: fields.personaName,
+    personaAge: fields.personaAge,
+    ageRange: fields.ageRange,
+    ethnicity: fields.ethnicity,
+    style,
+    negativePrompt: fields.negativePrompt,
+  });
+  const styleStrength = fields.styleStrength ?? model.styleStrength ?? 0.8;
+  return {
+    name: fields.name,
+    tier,
+    modelKey: model.key,
+    prompt: fields.prompt,
+    negativePrompt: fields.negativePrompt ?? null,
+    personaName: fields.personaName ?? null,
+    personaAge: fields.personaAge ?? null,
+    gender: fields.gender ?? null,
+    ageRange: fields.ageRange ?? null,
+    ethnicity: fields.ethnicity ?? null,
+    style: built.style,
+    styleStrength,
+    seed: fields.seed ?? randomInt(0, 2_147_483_647),
+    builtPrompt: built.prompt,
+    builtNegativePrompt: built.negativePrompt,
+    fluxPrompt: built.fluxPrompt,
+    styleStrengthRatio: styleStrengthToRatio(styleStrength),
+    width: model.width,
+    height: model.height,
+    steps: model.steps,
+    guidance: model.guidance,
+  };
+}

@@ -1,0 +1,99 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { avatars, generations } from "../db/schema";
+import { NotFoundError } from "../errors";
+import type { GenerationSettings } from "./settings";
+import type { Generation } from "./store";
+
+/** What callers see of generations and avatars: owned rows only, no storage keys or ledger ids. */
+
+export function generationView(row: Generation) {
+  const s = row.settings as unknown as GenerationSettings;
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    name: s.name,
+    tier: row.tier,
+    status: row.status,
+    stage: row.stage,
+    stageDetail: row.stageDetail,
+    creditCost: row.creditCost,
+    engine: row.engine,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    refundedCredits: row.refundedCredits,
+    warnings: row.warnings,
+    photoCount: row.photoCount,
+    attempts: row.attempts,
+    settings: {
+      prompt: s.prompt,
+      negativePrompt: s.negativePrompt,
+      personaName: s.personaName,
+      personaAge: s.personaAge,
+      gender: s.gender,
+      ageRange: s.ageRange,
+      ethnicity: s.ethnicity,
+      style: s.style,
+      styleStrength: s.styleStrength,
+      seed: s.seed,
+      width: s.width,
+      height: s.height,
+    },
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+    durationMs: row.completedAt ? row.completedAt.getTime() - row.createdAt.getTime() : null,
+  };
+}
+
+export type GenerationView = ReturnType<typeof generationView>;
+
+export async function getOwnedGeneration(db: Database, userId: string, id: string): Promise<Generation> {
+  const [row] = await db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.id, id), eq(generations.userId, userId)));
+  if (!row) throw new NotFoundError("Generation");
+  return row;
+}
+
+export async function listProjectGenerations(db: Database, userId: string, projectId: string) {
+  const rows = await db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.projectId, projectId), eq(generations.userId, userId)))
+    .orderBy(desc(generations.createdAt))
+    .limit(200);
+  return rows.map(generationView);
+}
+
+export async function listProjectAvatars(db: Database, userId: string, projectId: string) {
+  const rows = await db
+    .select({ avatar: avatars, generation: generations })
+    .from(avatars)
+    .innerJoin(generations, eq(generations.id, avatars.generationId))
+    .where(and(eq(avatars.projectId, projectId), eq(avatars.userId, userId)))
+    .orderBy(desc(avatars.createdAt));
+  return rows.map(({ avatar, generation }) => ({
+    id: avatar.id,
+    generationId: avatar.generationId,
+    width: avatar.width,
+    height: avatar.height,
+    engine: avatar.engine,
+    model: avatar.model,
+    offlinePreview: avatar.offlinePreview,
+    createdAt: avatar.createdAt,
+    thumbnailUrl: `/api/images/${avatar.id}?size=thumb`,
+    imageUrl: `/api/images/${avatar.id}?size=full`,
+    generation: generationView(generation),
+  }));
+}
+
+export async function getOwnedAvatar(db: Database, userId: string, avatarId: string) {
+  const [row] = await db
+    .select()
+    .from(avatars)
+    .where(and(eq(avatars.id, avatarId), eq(avatars.userId, userId)));
+  if (!row) throw new NotFoundError("Avatar");
+  return row;
+}

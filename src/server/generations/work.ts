@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import sharp from "sharp";
+import type { Database } from "../db/client";
+import { avatars } from "../db/schema";
+import type { Engine, GenerationInput } from "../engines/types";
+import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
+import type { Logger } from "../logger";
+import { storageKeys, type Storage } from "../storage";
+import type { GenerationSettings } from "./settings";
+import { getGeneration, noteRetryDelay, recordAttempt, recordStepTiming, setStage, type Generation } from "./store";
+
+/**
+ * The bodies of the workflow's steps, as plain functions over plain deps. Each returns JSON-safe
+ * data (the engine's image goes to storage, its key travels between steps).
+ */
+export interface WorkflowDeps {
+  db: Database;
+  storage: Storage;
+  engine: Engine;
+  logger: Logger;
+}
+
+export type EngineOutcome =
+  | { ok: true; resultKey: string; engine: "photomaker" | "flux" | "offline"; model: string; offlinePreview: boolean }
+  | { ok: false; code: FailureCode; message: string; retryAfterMs: number | null };
+
+const THUMBNAIL_SIZE = 256;
+
+/** Step 1: the generation is still to be made and its photos are all there. */
+export async function loadInputs(deps: WorkflowDeps, id: string) {
+  const generation = await getGeneration(deps.db, id);
+  if (!generation || generation.status === "succeeded" || generation.status === "failed") {
+    return { runnable: false as const, reason: generation ? `already ${generation.status}` : "not found" };
+  }
+  const missing: string[] = [];
+  for (const key of generation.inputKeys) if ((await deps.storage.get(key)) === null) missing.push(key);
+  await setStage(deps.db, id, "generating");
+  return { runnable: true as const, photoCount: generation.inputKeys.length, missing: missing.length };
+}
+
+/** One call to an engine, classified: a known failure comes back as data for the retry policy. */
+export async function runEngineAttempt(
+  deps: WorkflowDeps,
+  id: string,
+  which: "photomaker" | "flux",
+  attempt: number,
+): Promise<EngineOutcome> {
+  const generation = await mustGet(deps.db, id);
+  const log = deps.logger.child({ generationId: id, step: which, attempt, engine: deps.engine.name });
+  const started = Date.now();
+  let outcome: EngineOutcome;
+  try {
+    const input = await engineInput(deps.storage, generation);
+    const image = which === "photomaker" ? await deps.engine.photomaker(input) : await deps.engine.flux(input);
+    const resultKey = storageKeys.result(generation.userId, id, `${which}-${attempt}`);
+    await deps.storage.put(resultKey, image.bytes);
+    outcome = { ok: true, resultKey, engine: image.engine, model: image.model, offlinePreview: image.offlinePreview };
+    log.info({ ms: Date.now() - started }, "engine answered with an image");
+  } catch (error) {
+    if (!(error instanceof GenerationFailure)) throw error; // unexpected: let Inngest retry the step
+    outcome = { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
+    log.warn({ code: error.code, status: error.status, ms: Date.now() - started }, "engine failed");
+  }
+  await recordAttempt(deps.db, id, {
+    engine: which,
+    attempt,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    errorCode: outcome.ok ? null : outcome.code,
+    retryDelayMs: null,
+  });
+  await recordStepTiming(deps.db, id, `${which}-${attempt}`, Date.now() - started);
+  return outcome;
+}
+
+/** Shown while the workflow waits: why, and when the next try is. */
+export async function noteRetry(deps: WorkflowDeps, id: string, code: FailureCode, delayMs: number) {
+  deps.logger.info({ generationId: id, code, delayMs }, "retrying after a pause");
+  await noteRetryDelay(deps.db, id, delayMs);
+  await setStage(deps.db, id, "retrying", {
+    reason: FAILURES[code].userMessage,
+    nextAttemptAt: new Date(Date.now() + delayMs).toISOString(),
+  });
+}
+
+export async function noteFallback(deps: WorkflowDeps, id: string, code: FailureCode) {
+  deps.logger.info({ generationId: id, code }, "falling back to FLUX");
+  await setStage(deps.db, id, "falling_back", { reason: FAILURES[code].userMessage });
+}
+
+/** Checks the bytes really are an image, stores it with a WebP thumbnail, and adds the avatar (once). */
+export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extract<EngineOutcome, { ok: true }>) {
+  const started = Date.now();
+  const generation = await mustGet(deps.db, id);
+  await setStage(deps.db, id, "saving");
+  const bytes = await deps.storage.get(outcome.resultKey);
+  if (!bytes) throw new Error(`Engine result ${outcome.resultKey} is missing`);
+  const meta = await sharp(bytes).metadata().catch(() => null);
+  if (!meta?.format || !meta.width || !meta.height || !["png", "jpeg", "webp"].includes(meta.format)) {
+    return { saved: false as const, code: "BAD_OUTPUT" as const };
+  }
+  const avatarId = randomUUID();
+  const ext = meta.format === "jpeg" ? "jpg" : meta.format;
+  const imageKey = storageKeys.avatarFull(generation.userId, avatarId, ext);
+  const thumbnailKey = storageKeys.avatarThumb(generation.userId, avatarId);
+  const thumbnail = await sharp(bytes).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "cover" }).webp({ quality: 80 }).toBuffer();
+  await deps.storage.put(imageKey, bytes);
+  await deps.storage.put(thumbnailKey, thumbnail);
+  const inserted = await deps.db
+    .insert(avatars)
+    .values({
+      id: avatarId,
+      generationId: id,
+      userId: generation.userId,
+      projectId: generation.projectId,
+      imageKey,
+      thumbnailKey,
+      width: meta.width,
+      height: meta.height,
+      engine: outcome.engine,
+      model: outcome.model,
+      offlinePreview: outcome.offlinePreview,
+    })
+    .onConflictDoNothing({ target: avatars.generationId })
+    .returning({ id: avatars.id });
+  if (inserted.length === 0) {
+    // A previous run of this step already saved it (the process died before it was memoised).
+    await deps.storage.delete(imageKey);
+    await deps.storage.delete(thumbnailKey);
+  }
+  await recordStepTiming(deps.db, id, "save", Date.now() - started);
+  return { saved: true as const };
+}
+
+async function engineInput(storage: Storage, generation: Generation): Promise<GenerationInput> {
+  const settings = generation.settings as unknown as GenerationSettings;
+  const photos: Buffer[] = [];
+  for (const key of generation.inputKeys) {
+    const bytes = await storage.get(key);
+    if (bytes) photos.push(bytes);
+  }
+  if (photos.length === 0) throw new Error(`The input photos of generation ${generation.id} are gone`);
+  return {
+    prompt: settings.builtPrompt,
+    negativePrompt: settings.builtNegativePrompt,
+    fluxPrompt: settings.fluxPrompt,
+    photos,
+    width: settings.width,
+    height: settings.height,
+    steps: settings.steps,
+    guidance: settings.guidance,
+    styleStrengthRatio: settings.styleStrengthRatio,
+    seed: settings.seed,
+    style: settings.style,
+  };
+}
+
+async function mustGet(db: Database, id: string): Promise<Generation> {
+  const generation = await getGeneration(db, id);
+  if (!generation) throw new Error(`Generation ${id} not found`);
+  return generation;
+}

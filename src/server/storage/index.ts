@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Where bytes live: a small interface so object storage can replace the local directory later.
+ * Keys are made by the code below, never taken from users.
+ */
+export interface Storage {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** The bytes, or null when the key does not exist. */
+  get(key: string): Promise<Buffer | null>;
+  delete(key: string): Promise<void>;
+  /** Removes everything under a prefix ("inputs/u1/g1/"). */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+function assertSafeKey(key: string): void {
+  if (!SAFE_KEY.test(key) || key.split("/").some((part) => part === "." || part === "..")) {
+    throw new Error(`Unsafe storage key: ${JSON.stringify(key)}`);
+  }
+}
+
+export function createLocalStorage(rootDir: string): Storage {
+  const root = path.resolve(rootDir);
+  const resolve = (key: string) => {
+    assertSafeKey(key.replace(/\/$/, ""));
+    return path.join(root, key);
+  };
+  return {
+    async put(key, bytes) {
+      const file = resolve(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      // Write then rename: a reader never sees half a file, even if the process dies mid-write.
+      const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, file);
+    },
+    async get(key) {
+      try {
+        return await readFile(resolve(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    },
+    async delete(key) {
+      await rm(resolve(key), { force: true });
+    },
+    async deletePrefix(prefix) {
+      await rm(resolve(prefix), { recursive: true, force: true });
+    },
+  };
+}
+
+/** Random file names under a per-user, per-generation folder: never a user-chosen path. */
+export const storageKeys = {
+  inputsOf: (userId: string, generationId: string) => `inputs/${userId}/${generationId}/`,
+  input: (userId: string, generationId: string) =>
+    `inputs/${userId}/${generationId}/${randomBytes(12).toString("hex")}.jpg`,
+  /** An engine's raw output, kept between the generate and save steps. */
+  result: (userId: string, generationId: string, label: string) => `work/${userId}/${generationId}/${label}.bin`,
+  workOf: (userId: string, generationId: string) => `work/${userId}/${generationId}/`,
+  avatarFull: (userId: string, avatarId: string, ext: string) => `avatars/${userId}/${avatarId}/full.${ext}`,
+  avatarThumb: (userId: string, avatarId: string) => `avatars/${userId}/${avatarId}/thumb.webp`,
+};
