@@ -8,6 +8,7 @@ import path from "node:path";
 import next from "next";
 import type { LocalExecutor } from "../executor";
 import { getDatabase } from "./db";
+import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
 
 // No network here, and no reporting from our users' servers.
@@ -16,6 +17,11 @@ const e = env();
 const dev = e.NODE_ENV !== "production";
 const port = e.PORT;
 const log = (...args: unknown[]) => console.log("[avatar-studio]", ...args);
+
+// A misconfigured engine (e.g. GENERATION_ENGINE=huggingface without a key) stops us here,
+// not on the first paid request.
+const engine = createEngine(e);
+log(`generation engine: ${engine.name}${engine.name === "offline" ? " (offline previews; set HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL for PhotoMaker)" : ""}`);
 
 const handle = await getDatabase();
 log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.resolve(e.PGLITE_DIR)}` : "PostgreSQL"})`);

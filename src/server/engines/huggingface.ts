@@ -53,6 +53,28 @@ export function fluxParameters(model: string, input: GenerationInput) {
 }
 
 /** Defensive: the prompt builder gives FLUX a trigger-free prompt, but `img` must never reach it. */
+/**
+ * The JSON the PhotoMaker endpoint receives. With endpointUrl the client POSTs these args minus
+ * accessToken/endpointUrl/provider/model, so input_id_images and the parameters travel as given.
+ */
+export function photomakerRequest(input: GenerationInput) {
+  return {
+    inputs: input.prompt,
+    parameters: {
+      negative_prompt: input.negativePrompt,
+      width: input.width,
+      height: input.height,
+      num_inference_steps: input.steps,
+      guidance_scale: input.guidance,
+      style_strength_ratio: input.styleStrengthRatio,
+      seed: input.seed,
+      num_images_per_prompt: 1,
+    },
+    // Plain base64 (no data: prefix), one entry per photo.
+    input_id_images: input.photos.map((p) => p.toString("base64")),
+  };
+}
+
 export function withoutTrigger(prompt: string): string {
   return prompt.replace(/\s*\bimg\b/g, "").replace(/\s{2,}/g, " ").trim();
 }
@@ -99,23 +121,7 @@ export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engi
     name: "huggingface",
 
     async photomaker(input, signal): Promise<GeneratedImage> {
-      // With endpointUrl the client POSTs these args as JSON minus accessToken/endpointUrl/
-      // provider/model, so input_id_images and the PhotoMaker parameters travel as given.
-      const args = {
-        inputs: input.prompt,
-        parameters: {
-          negative_prompt: input.negativePrompt,
-          width: input.width,
-          height: input.height,
-          num_inference_steps: input.steps,
-          guidance_scale: input.guidance,
-          style_strength_ratio: input.styleStrengthRatio,
-          seed: input.seed,
-          num_images_per_prompt: 1,
-        },
-        // Plain base64 (no data: prefix), one entry per photo.
-        input_id_images: input.photos.map((p) => p.toString("base64")),
-      };
+      const args = photomakerRequest(input);
       const out = await attempt(
         options.endpointUrl,
         (client, s) => client.textToImage(args, { signal: s, outputType: "blob" }),

@@ -60,6 +60,8 @@ export async function readPhotos(form: FormData): Promise<IncomingPhoto[]> {
     const match = PHOTO_FIELD.exec(key);
     if (!match) continue;
     if (typeof value === "string") throw new BadInputError(`${key} must be a file`, key);
+    // Browsers send an empty, unnamed part for a file input left empty: that is "no photo".
+    if (value.size === 0 && !value.name) continue;
     photos.push({ field: key, filename: value.name || undefined, bytes: new Uint8Array(await value.arrayBuffer()), order: Number(match[1]) });
   }
   photos.sort((a, b) => a.order - b.order);

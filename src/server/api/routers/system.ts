@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createEngine, selectedEngine } from "../../engines";
 import { APP_VERSION } from "../../version";
+import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const systemRouter = createTRPCRouter({
+  /** Database and engine status for load balancers, operators and the check:photomaker script. */
   health: publicProcedure.query(async ({ ctx }) => {
     const started = performance.now();
     let database: "ok" | "error" = "ok";
@@ -11,11 +13,17 @@ export const systemRouter = createTRPCRouter({
     } catch {
       database = "error";
     }
+    const databaseLatencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const engineName = selectedEngine(ctx.env);
+    const engine = await createEngine(ctx.env)
+      .health()
+      .catch((error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }));
     return {
-      status: database === "ok" ? ("ok" as const) : ("degraded" as const),
+      status: database === "ok" && engine.ok ? ("ok" as const) : ("degraded" as const),
       database,
       databaseKind: ctx.env.DATABASE_URL ? ("postgres" as const) : ("pglite" as const),
-      databaseLatencyMs: Math.round((performance.now() - started) * 10) / 10,
+      databaseLatencyMs,
+      engine: { name: engineName, ok: engine.ok, detail: engine.detail },
       version: APP_VERSION,
     };
   }),
