@@ -71,3 +71,23 @@ describe("tRPC over HTTP with a cookie session", () => {
     expect(body.error.json.message).toMatch(/^limit: Too big/);
   });
 });
+
+describe("FormData over HTTP (the browser's split link)", () => {
+  it("accepts a multipart generation request, and names the photo field when it is not an image", async () => {
+    const projectRes = await trpc("project.create", { name: "Uploads" });
+    const projectId = (projectRes.body.result?.data.json as { id: string }).id;
+    const form = new FormData();
+    form.set("projectId", projectId);
+    form.set("name", "Avatar");
+    form.set("prompt", "smiling");
+    form.set("photo0", new File([new TextEncoder().encode("<svg></svg>")], "me.jpg", { type: "image/jpeg" }));
+    const res = await handleTRPCRequest(
+      new Request(`${origin}/api/trpc/avatar.generateWithPhotoMaker`, { method: "POST", headers: { cookie }, body: form }),
+      app,
+    );
+    const body = (await res.json()) as { error: { json: { message: string; data: { field: string } } } };
+    expect(res.status).toBe(400);
+    expect(body.error.json.data.field).toBe("photo0");
+    expect(body.error.json.message).toBe("Photo 1 (me.jpg) is not a JPEG or PNG image");
+  });
+});

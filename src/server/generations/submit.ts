@@ -80,7 +80,10 @@ async function chooseTier(db: Database, userId: string, requested: Tier | undefi
 }
 
 /** Freezes every parameter, so a retry or "generate again" is the same request. */
-export function buildSettings(fields: Omit<GenerationFields, "projectId" | "idempotencyKey" | "tier">, tier: Tier): GenerationSettings {
+type SettingsFields = Pick<GenerationFields, "name" | "prompt"> &
+  Partial<Omit<GenerationFields, "projectId" | "idempotencyKey" | "tier" | "name" | "prompt">>;
+
+export function buildSettings(fields: SettingsFields, tier: Tier): GenerationSettings {
   const model = TIER_MODELS[tier];
   const style = fields.style ?? DEFAULT_STYLE;
   const built = buildPrompt({
