@@ -22,7 +22,9 @@ export type FailureCode =
   /** Not engine failures, for the generation row: the Inngest event could not be sent. */
   | "START_FAILED"
   /** The workflow itself crashed past Inngest's retries (onFailure). */
-  | "INTERNAL_ERROR";
+  | "INTERNAL_ERROR"
+  /** Unfinished long past the slowest legitimate run: ended by the sweeper. */
+  | "STUCK";
 
 export interface FailurePolicy {
   /** Shown while the generation is in this state (and, by default, when it finally fails). */
@@ -104,6 +106,7 @@ export const FAILURES: Record<FailureCode, FailurePolicy> = {
   // Workflow-level codes (never thrown by an engine): one table for every message a user sees.
   START_FAILED: { userMessage: "We couldn't start your generation", retryDelaysMs: [], fluxMayStandIn: false },
   INTERNAL_ERROR: { userMessage: "Something went wrong on our side", retryDelaysMs: [], fluxMayStandIn: false },
+  STUCK: { userMessage: "The generation did not finish in time", retryDelaysMs: [], fluxMayStandIn: false },
 };
 
 export const FAILURE_CODES = Object.keys(FAILURES) as FailureCode[];

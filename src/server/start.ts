@@ -10,6 +10,8 @@ import type { LocalExecutor } from "../executor";
 import { getDatabase } from "./db";
 import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
+import { sweepStuckGenerations } from "./generations/sweeper";
+import { getServices } from "./services";
 
 // No network here, and no reporting from our users' servers.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -57,6 +59,15 @@ if (executor) {
   log(`local Inngest executor on ${executor.url}`);
   if (dev) watchFunctions(executor);
 }
+
+// The backstop against a paid job stuck "processing": checked every few minutes.
+const sweeper = setInterval(() => {
+  void getServices()
+    .then(({ jobs }) => sweepStuckGenerations(jobs))
+    .then((ids) => ids.length && log(`ended ${ids.length} stuck generation(s) with a refund: ${ids.join(", ")}`))
+    .catch((error: unknown) => console.error("[sweeper]", error));
+}, 5 * 60_000);
+sweeper.unref();
 
 let stopping = false;
 async function shutdown(signal: string) {
