@@ -1,0 +1,68 @@
+import type { PhotoFaceRecord } from "../db/schema";
+import { logger } from "../logger";
+import { PhotoRejectedError, type AcceptedPhoto } from "../photos/intake";
+import { cropToFace } from "./crop";
+import { judgePhotos, type AnalysedPhoto } from "./judge";
+import { countFaceCheck } from "./metrics";
+import type { FaceRoom } from "./room";
+
+/**
+ * The face check at upload, after the intake and before any charge: analyse every photo in the
+ * worker, judge them together (judge.ts), then cut each photo down to its face. A refusal is a
+ * PhotoRejectedError naming the photo, so nothing is charged and the studio marks that preview.
+ */
+export interface FaceCheckResult {
+  /** Face-centred crops, in photo order: what the engine gets. */
+  crops: Buffer[];
+  /** One line per warning, naming the photo. */
+  warnings: string[];
+  /** Boxes, crops and similarities per photo, for the generation row and the studio. */
+  records: PhotoFaceRecord[];
+  /** Time spent, ms (analysis of all photos + crops). */
+  ms: number;
+}
+
+export async function checkFaces(room: FaceRoom, photos: AcceptedPhoto[]): Promise<FaceCheckResult> {
+  const started = performance.now();
+  // All at once: sharp decodes in parallel while the worker takes them one by one.
+  const analyses = await Promise.all(photos.map((p) => room.analyze(p.jpeg)));
+  const analysed: AnalysedPhoto[] = photos.map((p, i) => ({
+    field: p.field,
+    number: p.number,
+    filename: p.filename,
+    width: p.width,
+    height: p.height,
+    faces: analyses[i]!.faces,
+  }));
+  const verdict = judgePhotos(analysed);
+  if (!verdict.ok) {
+    countFaceCheck("refused", verdict.reason);
+    logger.info({ reason: verdict.reason, photo: verdict.number }, "face check refused a photo");
+    throw new PhotoRejectedError(verdict.message, verdict.field);
+  }
+
+  const cut = await Promise.all(verdict.photos.map((v, i) => cropToFace(photos[i]!.jpeg, photos[i]!.width, photos[i]!.height, v.face.box)));
+  const crops = cut.map((c) => c.jpeg);
+  const records: PhotoFaceRecord[] = [];
+  const warnings: string[] = [];
+  for (const [i, v] of verdict.photos.entries()) {
+    const crop = cut[i]!;
+    for (const w of v.warnings) {
+      countFaceCheck("warned", w.reason);
+      warnings.push(w.message);
+    }
+    records.push({
+      photo: v.number,
+      field: v.field,
+      width: v.width,
+      height: v.height,
+      box: v.face.box,
+      score: v.face.score,
+      others: v.others,
+      crop: crop.region,
+      similarity: v.similarity,
+      warnings: v.warnings.map((w) => w.reason),
+    });
+  }
+  return { crops, warnings, records, ms: Math.round(performance.now() - started) };
+}
