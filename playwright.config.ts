@@ -1,13 +1,13 @@
 import { defineConfig } from "@playwright/test";
+import { baseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
 
 /**
  * Browser tests against a production build served by the same start script as `npm start`, on
- * its own port, executor port, build folder and fresh embedded database (never dev's).
+ * its own ports, build folder and fresh embedded databases (never dev's). Two app processes
+ * share the one build: the offline engine (what a fresh clone runs) for most tests, and the
+ * Hugging Face engine pointed at the fake Hugging Face server for provider behaviour (failures,
+ * retries, the FLUX fallback, what is sent to PhotoMaker), scripted per test over its control API.
  */
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const EXECUTOR_PORT = Number(process.env.E2E_EXECUTOR_PORT ?? 8388);
-const runId = `${Date.now()}`;
-
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -16,6 +16,18 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/** E2E_REUSE_SERVERS=1: use servers already running (started by hand with the same env), for quick iteration. */
+const reuseExistingServer = process.env.E2E_REUSE_SERVERS === "1";
+
+const common = {
+  NEXT_DIST_DIR: E2E.distDir,
+  EXECUTOR_TIME_SCALE: "0.01",
+  ADMIN_EMAILS: E2E.adminEmail,
+  LOG_LEVEL: "warn",
+  // The face check runs as a user gets it (FACE_CHECK defaults to on): the photos the tests upload
+  // are real faces (e2e/support/photos.ts, from test/helpers/faces.ts).
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -26,28 +38,61 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? ".data/test-results/playwright.json" }]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: baseUrl,
     browserName: "chromium",
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  webServer: {
-    command: "npm run build && npm start",
-    url: `http://localhost:${PORT}/api/trpc/system.health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(PORT),
-      EXECUTOR_PORT: String(EXECUTOR_PORT),
-      NEXT_DIST_DIR: ".next-e2e",
-      PGLITE_DIR: `.data/e2e/pglite-${runId}`,
-      DATA_DIR: `.data/e2e/data-${runId}`,
-      BETTER_AUTH_URL: `http://localhost:${PORT}`,
-      EXECUTOR_TIME_SCALE: "0.01",
-      ADMIN_EMAILS: "admin@e2e.test",
+  // Started in order: the build, the fake, then the second app on the same build.
+  webServer: [
+    {
+      command: "npm run build && npm start",
+      url: `${baseUrl}/api/trpc/system.health`,
+      timeout: 240_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.port),
+        EXECUTOR_PORT: String(E2E.executorPort),
+        PGLITE_DIR: `.data/e2e/pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/data-${E2E.runId}`,
+        STORAGE_DIR: E2E.storageDir,
+        BETTER_AUTH_URL: baseUrl,
+        GENERATION_ENGINE: "offline",
+      },
     },
-  },
+    {
+      command: `npx tsx test/fakes/huggingface-cli.ts --port ${E2E.fakePort}`,
+      url: `${fakeUrl}/photomaker`,
+      timeout: 30_000,
+      reuseExistingServer,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npm start",
+      url: `${hfBaseUrl}/api/trpc/system.health`,
+      timeout: 60_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.hfPort),
+        EXECUTOR_PORT: String(E2E.hfExecutorPort),
+        PGLITE_DIR: `.data/e2e/hf-pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/hf-data-${E2E.runId}`,
+        STORAGE_DIR: E2E.hfStorageDir,
+        BETTER_AUTH_URL: hfBaseUrl,
+        GENERATION_ENGINE: "huggingface",
+        HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
+        PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
+        HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
+        FLUX_PROVIDER: "hf-inference",
+      },
+    },
+  ],
 });

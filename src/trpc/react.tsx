@@ -1,11 +1,12 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { httpBatchLink, httpLink, isNonJsonSerializable, splitLink } from "@trpc/client";
+import { httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { UPLOAD_ID_HEADER, xhrFetch } from "./upload-progress";
 
 export const api = createTRPCReact<AppRouter>();
 
@@ -14,11 +15,23 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [client] = useState(() =>
     api.createClient({
       links: [
-        // FormData (photo uploads) cannot be batched: it goes through a plain link of its own.
+        // Subscriptions (live generation status) are server-sent events.
         splitLink({
-          condition: (op) => isNonJsonSerializable(op.input),
-          true: httpLink({ url: "/api/trpc", transformer: { serialize: (d) => d, deserialize: superjson.deserialize } }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          // FormData (photo uploads) cannot be batched: it goes through a plain link of its own,
+          // on XMLHttpRequest so the upload's progress can be shown (see upload-progress.ts).
+          false: splitLink({
+            condition: (op) => isNonJsonSerializable(op.input),
+            true: httpLink({
+              url: "/api/trpc",
+              transformer: { serialize: (d) => d, deserialize: superjson.deserialize },
+              fetch: xhrFetch,
+              headers: ({ op }): Record<string, string> =>
+                typeof op.context.uploadId === "string" ? { [UPLOAD_ID_HEADER]: op.context.uploadId } : {},
+            }),
+            false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          }),
         }),
       ],
     }),

@@ -12,6 +12,17 @@ export function AppHeader({ email }: { email: string }) {
         <Link href="/projects" className="text-lg font-semibold text-brand-700">
           Avatar Studio
         </Link>
+        <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+          <Link href="/projects" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Projects
+          </Link>
+          <Link href="/credits" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Credits
+          </Link>
+          <Link href="/metrics" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Metrics
+          </Link>
+        </nav>
         <div className="flex items-center gap-3 text-sm">
           <span
             data-testid="credit-balance"
@@ -21,6 +32,9 @@ export function AppHeader({ email }: { email: string }) {
             {balance.data ? `${balance.data.balance} credits` : "… credits"}
           </span>
           <span className="hidden text-slate-500 sm:inline">{email}</span>
+          <Link href="/settings" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+            Settings
+          </Link>
           <SignOutButton />
         </div>
       </div>

@@ -1,12 +1,19 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { api } from "~/trpc/react";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 
 interface Props {
-  project: { id: string; name: string; avatarCount: number; createdAt: Date };
+  project: { id: string; name: string; avatarCount: number; createdAt: Date; coverThumbnailKey?: string | null };
+}
+
+/** The newest avatar's thumbnail, through the owner-only image route (the key names the avatar). */
+function coverUrl(key: string | null | undefined): string | null {
+  const id = /^avatars\/[^/]+\/([^/]+)\/thumb\.[a-z]+$/.exec(key ?? "")?.[1];
+  return id ? `/api/images/${encodeURIComponent(id)}?size=thumb` : null;
 }
 
 /** One project with inline rename and a delete that asks first. */
@@ -45,13 +52,21 @@ export function ProjectCard({ project }: Props) {
         </form>
       ) : (
         <div className="flex flex-wrap items-center justify-between gap-2">
-          <div>
-            <h2 className="font-medium">{project.name}</h2>
+          <Link href={`/projects/${project.id}`} className="flex min-w-0 items-center gap-3 rounded-md focus-visible:outline-2 focus-visible:outline-brand-600" aria-label={`Open ${project.name}`}>
+            {coverUrl(project.coverThumbnailKey) ? (
+              // eslint-disable-next-line @next/next/no-img-element -- owner-only route
+              <img src={coverUrl(project.coverThumbnailKey)!} alt="" width={56} height={56} loading="lazy" className="h-14 w-14 shrink-0 rounded-md object-cover" data-testid="project-cover" />
+            ) : (
+              <span aria-hidden="true" className="flex h-14 w-14 shrink-0 items-center justify-center rounded-md bg-slate-100 text-xl text-slate-400">☺</span>
+            )}
+          <div className="min-w-0">
+            <h2 className="truncate font-medium text-brand-700 underline-offset-2 hover:underline">{project.name}</h2>
             <p className="text-xs text-slate-500">
               {project.avatarCount} {project.avatarCount === 1 ? "avatar" : "avatars"} · created{" "}
               {project.createdAt.toLocaleDateString()}
             </p>
           </div>
+          </Link>
           {mode === "confirm-delete" ? (
             <div className="flex items-center gap-2" role="group" aria-label={`Confirm deleting ${project.name}`}>
               <span className="text-sm text-slate-700">Delete it and all its avatars?</span>

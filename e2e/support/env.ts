@@ -1,0 +1,26 @@
+/**
+ * Where the browser tests' servers live, shared by playwright.config.ts and the specs. The run id
+ * is fixed once in the runner's environment, so worker processes (which load the config again)
+ * agree on the same directories.
+ */
+process.env.E2E_RUN_ID ??= `${Date.now()}`;
+const runId = process.env.E2E_RUN_ID;
+
+export const E2E = {
+  runId,
+  /** The app with the offline engine (what a fresh clone runs). */
+  port: Number(process.env.E2E_PORT ?? 3100),
+  executorPort: Number(process.env.E2E_EXECUTOR_PORT ?? 8388),
+  /** The same build on the Hugging Face engine, pointed at the fake Hugging Face server. */
+  hfPort: Number(process.env.E2E_HF_PORT ?? 3101),
+  hfExecutorPort: Number(process.env.E2E_HF_EXECUTOR_PORT ?? 8389),
+  fakePort: Number(process.env.E2E_FAKE_HF_PORT ?? 9431),
+  distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
+  storageDir: `.data/e2e/storage-${runId}`,
+  hfStorageDir: `.data/e2e/hf-storage-${runId}`,
+  adminEmail: "admin@e2e.test",
+};
+
+export const baseUrl = `http://localhost:${E2E.port}`;
+export const hfBaseUrl = `http://localhost:${E2E.hfPort}`;
+export const fakeUrl = `http://127.0.0.1:${E2E.fakePort}`;

@@ -1,0 +1,21 @@
+import { fakeUrl } from "./env";
+
+/** The fake Hugging Face server's control API (test/fakes/huggingface.ts), from the test process. */
+
+type Answer = string | { kind: "rate-limit"; retryAfterSeconds?: number } | { kind: "loading"; estimatedTime?: number };
+
+async function control(path: string, body: unknown = {}) {
+  const res = await fetch(`${fakeUrl}/__fake/${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  if (!res.ok) throw new Error(`fake ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<unknown>;
+}
+
+export const fakeHf = {
+  reset: () => control("reset"),
+  enqueue: (answers: Answer[], target: "photomaker" | "flux" = "photomaker") => control("enqueue", { answers, target }),
+  async photomakerRequests(): Promise<Array<{ inputs: string; parameters: Record<string, unknown>; input_id_images: string[] }>> {
+    const res = await fetch(`${fakeUrl}/__fake/requests`);
+    const all = (await res.json()) as Array<{ target: string; body: never }>;
+    return all.filter((r) => r.target === "photomaker").map((r) => r.body);
+  },
+};

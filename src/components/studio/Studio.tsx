@@ -1,0 +1,115 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { Tier } from "~/server/tiers";
+import { api } from "~/trpc/react";
+import { Gallery } from "../gallery/Gallery";
+import { GenerationList } from "../generations/GenerationList";
+import { useLiveGenerations } from "../generations/useLiveGenerations";
+import { Alert } from "../ui/Alert";
+import { initialValues, type PromptValues } from "./form";
+import { PhotoPicker } from "./PhotoPicker";
+import { PromptFields } from "./PromptFields";
+import { StylePicker } from "./StylePicker";
+import { SubmitBar } from "./SubmitBar";
+import { TierPicker } from "./TierPicker";
+import { usePhotoSelection } from "./usePhotoSelection";
+import { useStudioActions } from "./useStudioActions";
+
+/** The project page: photos, prompt, tier → live generations → gallery. */
+export function Studio({ projectId }: { projectId: string }) {
+  const selection = usePhotoSelection();
+  const live = useLiveGenerations(projectId);
+  const actions = useStudioActions({ projectId, selection, live });
+  const models = api.models.list.useQuery();
+  const balance = api.credits.balance.useQuery();
+  const [values, setValues] = useState<PromptValues>(initialValues);
+  const [tier, setTier] = useState<Tier | null>(null);
+  const [strengthTouched, setStrengthTouched] = useState(false);
+
+  // Default: the best tier the plan allows (what the server would pick), with its strength.
+  useEffect(() => {
+    if (tier || !models.data) return;
+    const best = models.data.tiers.filter((t) => t.available).at(-1);
+    if (best) setTier(best.tier);
+  }, [models.data, tier]);
+  const chosen = models.data?.tiers.find((t) => t.tier === tier) ?? null;
+  useEffect(() => {
+    if (!strengthTouched && chosen?.styleStrength) setValues((v) => ({ ...v, styleStrength: chosen.styleStrength! }));
+  }, [chosen?.styleStrength, strengthTouched]);
+
+  const cost = chosen?.creditCost ?? null;
+  const credits = balance.data?.balance ?? null;
+  const blocked = !models.data || credits === null
+    ? "Loading your plan and balance…"
+    : !chosen
+      ? "Choose a tier."
+      : credits < chosen.creditCost
+        ? `Not enough credits: this costs ${chosen.creditCost} credits and your balance is ${credits}.`
+        : null;
+
+  const patch = (p: Partial<PromptValues>) => {
+    setValues((v) => ({ ...v, ...p }));
+    actions.setFieldErrors((e) => {
+      const next = { ...e };
+      for (const k of Object.keys(p)) delete next[k as keyof PromptValues];
+      return next;
+    });
+  };
+
+  return (
+    <div className="space-y-10">
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <form
+          noValidate
+          aria-label="New avatar"
+          className="space-y-6"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (tier && !blocked) void actions.submit(values, tier);
+          }}
+        >
+          <PhotoPicker selection={selection} disabled={actions.pending} />
+          <section aria-labelledby="describe-title" className="space-y-4">
+            <h2 id="describe-title" className="text-lg font-semibold">
+              Describe your avatar
+            </h2>
+            <PromptFields values={values} errors={actions.fieldErrors} onChange={patch} />
+            <StylePicker
+              style={values.style}
+              strength={values.styleStrength}
+              error={actions.fieldErrors.style ?? actions.fieldErrors.styleStrength}
+              onStyle={(style) => patch({ style })}
+              onStrength={(styleStrength) => {
+                setStrengthTouched(true);
+                patch({ styleStrength });
+              }}
+            />
+          </section>
+          {models.data ? (
+            <TierPicker models={models.data} selected={tier} onSelect={setTier} error={actions.fieldErrors.tier} />
+          ) : (
+            <p className="text-sm text-slate-500">Loading tiers…</p>
+          )}
+          <div aria-live="polite" className="space-y-2">
+            {actions.formError ? <Alert>{actions.formError}</Alert> : null}
+            {actions.notice ? <Alert tone="success">{actions.notice}</Alert> : null}
+          </div>
+          <SubmitBar
+            cost={cost}
+            balance={credits}
+            blocked={blocked}
+            pending={actions.pending}
+            progress={actions.progress}
+            photoCount={selection.photos.length}
+          />
+        </form>
+        <GenerationList live={live} onTryAgain={(g) => void actions.again(g.id)} />
+      </div>
+      <Gallery
+        projectId={projectId}
+        generateAgain={{ photoCount: selection.photos.length, balance: credits, pending: actions.pending, run: actions.again }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { DEFAULT_STYLE } from "~/server/prompt/styles";
+import { DEFAULT_STYLE_STRENGTH } from "~/server/prompt/strength";
+import type { Tier } from "~/server/tiers";
+
+/** The studio's prompt form: what the user types, as strings, and how it becomes FormData. */
+export interface PromptValues {
+  name: string;
+  prompt: string;
+  personaName: string;
+  personaAge: string;
+  gender: string;
+  ageRange: string;
+  ethnicity: string;
+  style: string;
+  styleStrength: number;
+  seed: string;
+  negativePrompt: string;
+}
+
+export type FieldErrors = Partial<Record<keyof PromptValues | "tier", string>>;
+
+export const initialValues: PromptValues = {
+  name: "",
+  prompt: "",
+  personaName: "",
+  personaAge: "",
+  gender: "person",
+  ageRange: "",
+  ethnicity: "",
+  style: DEFAULT_STYLE,
+  styleStrength: DEFAULT_STYLE_STRENGTH,
+  seed: "",
+  negativePrompt: "",
+};
+
+export const GENDERS = [
+  { value: "person", label: "Person (unspecified)" },
+  { value: "woman", label: "Woman" },
+  { value: "man", label: "Man" },
+] as const;
+
+export const AGE_RANGES = [
+  { value: "", label: "Any age" },
+  { value: "18-24", label: "18–24" },
+  { value: "25-34", label: "25–34" },
+  { value: "35-44", label: "35–44" },
+  { value: "45-54", label: "45–54" },
+  { value: "55-64", label: "55–64" },
+  { value: "65+", label: "65 or older" },
+] as const;
+
+export function generationFormData(input: {
+  projectId: string;
+  values: PromptValues;
+  tier: Tier;
+  photos: readonly File[];
+  idempotencyKey: string;
+}): FormData {
+  const form = new FormData();
+  form.set("projectId", input.projectId);
+  form.set("tier", input.tier);
+  form.set("idempotencyKey", input.idempotencyKey);
+  const { styleStrength, ...text } = input.values;
+  for (const [key, value] of Object.entries(text)) if (value.trim() !== "") form.set(key, value.trim());
+  form.set("styleStrength", styleStrength.toFixed(2));
+  input.photos.forEach((file, i) => form.set(`photo${i}`, file, file.name));
+  return form;
+}
+
+/** "Generate again": the generation's id and the photos, sent again. */
+export function retryFormData(generationId: string, photos: readonly File[], idempotencyKey: string): FormData {
+  const form = new FormData();
+  form.set("generationId", generationId);
+  form.set("idempotencyKey", idempotencyKey);
+  photos.forEach((file, i) => form.set(`photo${i}`, file, file.name));
+  return form;
+}
+
+/** How the strength slider reads in words. */
+export function strengthWords(value: number): string {
+  if (value >= 0.88) return "very like you";
+  if (value >= 0.75) return "like you, with some style";
+  if (value >= 0.62) return "balanced";
+  return "more creative";
+}

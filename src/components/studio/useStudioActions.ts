@@ -1,0 +1,114 @@
+"use client";
+
+import { TRPCClientError } from "@trpc/client";
+import { useId, useState } from "react";
+import type { AppRouter } from "~/server/api/root";
+import type { Tier } from "~/server/tiers";
+import { api } from "~/trpc/react";
+import { uploadContext, useUploadProgress } from "~/trpc/upload-progress";
+import type { useLiveGenerations } from "../generations/useLiveGenerations";
+import { generationFormData, retryFormData, type FieldErrors, type PromptValues } from "./form";
+import { photoIndexOfField } from "./photos";
+import type { PhotoSelection } from "./usePhotoSelection";
+
+const FORM_FIELDS = new Set<string>(["name", "prompt", "personaName", "personaAge", "gender", "ageRange", "ethnicity", "style", "styleStrength", "seed", "negativePrompt", "tier"]);
+
+function newKey(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+
+/** "name: Please name this avatar" → "Please name this avatar" (the field is shown by the input). */
+const withoutField = (message: string, field: string) => (message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message);
+
+/**
+ * Submitting from the studio: the FormData call with upload progress, and "generate again"
+ * (generation.retry) with the photos the page still holds. Server refusals land where they
+ * belong: on a photo, on a field, or as a message for the whole form.
+ */
+export function useStudioActions(input: { projectId: string; selection: PhotoSelection; live: ReturnType<typeof useLiveGenerations> }) {
+  const { projectId, selection, live } = input;
+  const utils = api.useUtils();
+  const uploadId = useId();
+  const progress = useUploadProgress(uploadId);
+  const options = { trpc: { context: uploadContext(uploadId) } };
+  const generate = api.avatar.generateWithPhotoMaker.useMutation(options);
+  const retry = api.generation.retry.useMutation(options);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  function showError(error: unknown) {
+    if (!(error instanceof TRPCClientError)) {
+      setFormError(error instanceof Error ? error.message : "Something went wrong. Please try again.");
+      return;
+    }
+    const e = error as TRPCClientError<AppRouter>;
+    const field = e.data?.field ?? null;
+    const photo = photoIndexOfField(field);
+    if (photo !== null) selection.setServerError(photo, e.message);
+    else if (field === "photos") selection.setProblems([e.message]);
+    else if (field && FORM_FIELDS.has(field)) setFieldErrors({ [field]: withoutField(e.message, field) });
+    else setFormError(e.message);
+  }
+
+  function started(result: { generation: Parameters<typeof live.add>[0]; warnings: string[] }) {
+    selection.setWarnings(result.warnings);
+    live.add(result.generation);
+    setNotice(`"${result.generation.name}" started: ${result.generation.creditCost} credits charged. Follow it under Generations.`);
+    void utils.credits.balance.invalidate();
+    void utils.credits.history.invalidate();
+  }
+
+  function reset() {
+    setFieldErrors({});
+    setFormError(null);
+    setNotice(null);
+    selection.clearIssues();
+  }
+
+  async function submit(values: PromptValues, tier: Tier): Promise<boolean> {
+    reset();
+    const errors: FieldErrors = {};
+    if (!values.name.trim()) errors.name = "Please name this avatar";
+    if (!values.prompt.trim()) errors.prompt = "Please describe the avatar";
+    if (selection.photos.length === 0) selection.setProblems(["Please upload at least one photo"]);
+    setFieldErrors(errors);
+    if (selection.photos.length === 0 || Object.keys(errors).length > 0) return false;
+    try {
+      const form = generationFormData({ projectId, values, tier, photos: selection.photos.map((p) => p.file), idempotencyKey: newKey() });
+      started(await generate.mutateAsync(form));
+      return true;
+    } catch (error) {
+      showError(error);
+      return false;
+    }
+  }
+
+  async function again(generationId: string): Promise<boolean> {
+    reset();
+    if (selection.photos.length === 0) {
+      selection.setProblems(["Add your photos again to generate this once more: we don't keep photos after a run."]);
+      return false;
+    }
+    try {
+      started(await retry.mutateAsync(retryFormData(generationId, selection.photos.map((p) => p.file), newKey())));
+      return true;
+    } catch (error) {
+      showError(error);
+      return false;
+    }
+  }
+
+  return {
+    submit,
+    again,
+    pending: generate.isPending || retry.isPending,
+    progress,
+    fieldErrors,
+    setFieldErrors,
+    formError,
+    notice,
+  };
+}
