@@ -103,7 +103,7 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
     };
   }
   const jobs: StartDeps = { db: handle.db, storage, sendEvent: (g) => sendEvent(g) };
-  const context = (user: Context["user"]): Context => ({ db: handle.db, env, jobs, user });
+  const context = (user: Context["user"]): Context => ({ db: handle.db, env, jobs, auth, user });
 
   let adminUser: Promise<TestUser> | undefined;
   const app: TestApp = {

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: photo intake vs bare sharp, orchestration overhead through the real executor,
+ * and avatar.list over HTTP vs a bare handler. Prints a table against the targets and writes
+ * .data/bench/results.json. Embedded PGlite by default; DATABASE_URL=… for a PostgreSQL server
+ * (scratch databases, dropped afterwards).
+ *
+ *   npm run bench [-- --only intake,orchestration,api] [--quick]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import path from "node:path";
+import { benchApi } from "./api";
+import { benchIntake } from "./intake";
+import { benchOrchestration } from "./orchestration";
+
+const args = process.argv.slice(2);
+const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] ?? "" : "intake,orchestration,api";
+const only = new Set(onlyArg.split(","));
+const quick = args.includes("--quick");
+
+const out = path.resolve(".data/bench/results.json");
+// With --only, the other sections' last figures are kept.
+const previous = args.includes("--only") && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>) : {};
+const results: Record<string, unknown> = {
+  ...previous,
+  node: process.version,
+  cpus: availableParallelism(),
+  database: process.env.DATABASE_URL ? "postgres" : "pglite",
+  loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+  startedAt: new Date().toISOString(),
+};
+const rows: Array<{ measure: string; measured: string; target: string; met: string }> = [];
+const mark = (ok: boolean) => (ok ? "yes" : "NO");
+
+if (only.has("intake")) {
+  console.error("intake: 4 × 6000×4000 JPEGs, intake vs bare sharp, each in child processes…");
+  const r = await benchIntake({ rounds: quick ? 1 : 2, reps: quick ? 2 : 4 });
+  results.intake = r;
+  rows.push(
+    { measure: "intake median (4 photos)", measured: `${r.intakeMedianMs} ms`, target: "", met: "" },
+    { measure: "bare sharp median (4 photos)", measured: `${r.bareSharpMedianMs} ms`, target: "", met: "" },
+    { measure: "intake / bare sharp", measured: `${r.ratio}×`, target: "≤ 1.4×", met: mark(r.met.ratio) },
+    { measure: "intake peak RSS (whole process)", measured: `${r.intakePeakRssMB} MB`, target: "≤ 400 MB", met: mark(r.met.peakRss) },
+    { measure: "bare sharp peak RSS", measured: `${r.bareSharpPeakRssMB} MB`, target: "", met: "" },
+  );
+}
+
+if (only.has("orchestration")) {
+  console.error("orchestration: zero-latency engine through the real executor at concurrency 1, 2, 8…");
+  const r = await benchOrchestration({ seconds: quick ? 4 : 10, levels: [1, 2, 8] });
+  results.orchestration = r;
+  for (const l of r.levels) {
+    rows.push(
+      { measure: `overhead p50 / p95, concurrency ${l.concurrency}`, measured: `${l.overheadP50Ms} / ${l.overheadP95Ms} ms`, target: "p95 ≤ 150 ms", met: mark(l.overheadP95Ms <= 150) },
+      { measure: `generations/s, concurrency ${l.concurrency} (${l.runs} runs)`, measured: `${l.generationsPerSecond}`, target: "≥ 20", met: mark(l.generationsPerSecond >= 20) },
+    );
+  }
+}
+
+if (only.has("api")) {
+  console.error("api: avatar.list (200 avatars) vs bare handler, autocannon, 50 connections…");
+  const r = await benchApi({ seconds: quick ? 5 : 10, warmupSeconds: quick ? 2 : 3 });
+  results.api = r;
+  rows.push(
+    { measure: "avatar.list req/s, p95", measured: `${r.avatarList.requestsPerSecond} req/s, ${r.avatarList.p95Ms.toFixed(0)} ms`, target: "", met: "" },
+    { measure: "bare handler req/s, p95", measured: `${r.bareHandler.requestsPerSecond} req/s, ${r.bareHandler.p95Ms.toFixed(0)} ms`, target: "", met: "" },
+    { measure: "avatar.list / bare (req/s)", measured: `${r.ratio}×`, target: "≥ 0.8×", met: mark(r.met.ratio) },
+  );
+}
+
+results.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+console.table(rows);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${out} (load average ${(results.loadAverageAtStart as number[]).join(" ")} → ${(results.loadAverageAtEnd as number[]).join(" ")} on ${results.cpus} CPUs)`);
+process.exit(0);

@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inArray } from "drizzle-orm";
+import { Inngest } from "inngest";
+import { serve } from "inngest/node";
+import pino from "pino";
+import postgres from "postgres";
+import sharp from "sharp";
+import { createLocalExecutor } from "../../src/executor";
+import { createAuth } from "../../src/server/auth";
+import { grantCredits } from "../../src/server/credits";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "../../src/server/db/client";
+import { generations } from "../../src/server/db/schema";
+import { seedModels } from "../../src/server/db/seed";
+import type { Engine, GeneratedImage, GenerationInput } from "../../src/server/engines/types";
+import { parseEnv } from "../../src/server/env";
+import { buildSettings } from "../../src/server/generations/submit";
+import { startGeneration, type StartDeps } from "../../src/server/generations/store";
+import { GENERATION_REQUESTED } from "../../src/server/jobs/events";
+import { createGenerateAvatar } from "../../src/server/jobs/generate-avatar";
+import { createProject } from "../../src/server/projects";
+import { createLocalStorage } from "../../src/server/storage";
+import { QUEUE_PRIORITY_SECONDS } from "../../src/server/tiers";
+import { percentile, round } from "./stats";
+
+/**
+ * Orchestration overhead: real generations (charge + row + inputs + event → local executor →
+ * serve() → generate-avatar's steps → saved avatar + thumbnail → finished) with a zero-latency
+ * engine, a test double at the network edge that answers a tiny PNG at once. Per run:
+ * wall time (submit → completedAt) minus the engine's own time. `concurrency` is both the
+ * function's limit (GENERATION_CONCURRENCY) and the generations kept in flight (closed loop).
+ * The database is the embedded one (in-memory PGlite), or a scratch database on DATABASE_URL.
+ */
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+async function tinyPng(): Promise<Buffer> {
+  return sharp({ create: { width: 8, height: 8, channels: 3, background: "#7a5" } }).png().toBuffer();
+}
+
+/** Zero-latency engine; records its own time per seed (each generation gets a unique seed). */
+function instantEngine(png: Buffer, engineMs: Map<number, number>): Engine {
+  const answer = async (input: GenerationInput, engine: "photomaker" | "flux"): Promise<GeneratedImage> => {
+    const started = performance.now();
+    const image: GeneratedImage = { bytes: png, contentType: "image/png", engine, model: "bench/instant", offlinePreview: false };
+    engineMs.set(input.seed, (engineMs.get(input.seed) ?? 0) + performance.now() - started);
+    return image;
+  };
+  return {
+    name: "huggingface",
+    photomaker: (input) => answer(input, "photomaker"),
+    flux: (input) => answer(input, "flux"),
+    health: async () => ({ ok: true, detail: "instant" }),
+  };
+}
+
+async function openScratch(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const handle = await openDatabase({ pgliteDir: "memory://" });
+    return { handle, drop: async () => {} };
+  }
+  const name = `bench_orch_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 20 });
+  return {
+    handle,
+    drop: async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function benchOrchestrationLevel(concurrency: number, seconds: number) {
+  const scratch = await openScratch();
+  const { db } = scratch.handle;
+  await migrateDatabase(scratch.handle);
+  await seedModels(db);
+  const storageDir = mkdtempSync(path.join(tmpdir(), "bench-orch-"));
+  const env = parseEnv({ BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00", WELCOME_CREDITS: "0", STORAGE_DIR: storageDir });
+  const auth = createAuth(db, env);
+  const { user } = await auth.api.signUpEmail({ body: { email: `bench${concurrency}@example.com`, password: "bench password 1", name: "Bench" } });
+  await grantCredits(db, { userId: user.id, amount: 10_000_000, description: "bench", grantedBy: "bench" });
+  const project = await createProject(db, user.id, "Bench");
+  const photo = await sharp({ create: { width: 512, height: 512, channels: 3, background: "#caa" } }).jpeg().toBuffer();
+
+  const engineMs = new Map<number, number>();
+  const storage = createLocalStorage(storageDir);
+  // Logs are written (their cost is part of the overhead) but to /dev/null, not the table.
+  const logger = pino({ level: "info" }, pino.destination("/dev/null"));
+  const executorPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const inngest = new Inngest({ id: "avatar-studio", isDev: true, baseUrl: `http://127.0.0.1:${executorPort}`, logger: quiet });
+  const workflow = { db, storage, engine: instantEngine(await tinyPng(), engineMs), logger };
+  const fn = createGenerateAvatar(inngest, async () => workflow, { concurrency });
+  const app = createServer(serve({ client: inngest, functions: [fn] }));
+  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+  // As src/server/start.ts configures it (default poll interval, lease, in-flight limit).
+  const executor = createLocalExecutor({
+    db,
+    serveUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`,
+    port: executorPort,
+    logger: quiet,
+  });
+  await executor.start();
+  const jobs: StartDeps = {
+    db,
+    storage,
+    sendEvent: async (g) => {
+      await inngest.send({ name: GENERATION_REQUESTED, data: { generationId: g.id, priority: QUEUE_PRIORITY_SECONDS[g.tier] } });
+    },
+  };
+
+  // One poller for every pending generation (a poller per generation would load the database).
+  const pending = new Map<string, (row: { status: string; completedAt: Date | null }) => void>();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      if (pending.size) {
+        const rows = await db
+          .select({ id: generations.id, status: generations.status, completedAt: generations.completedAt })
+          .from(generations)
+          .where(inArray(generations.id, [...pending.keys()]));
+        for (const row of rows) {
+          if (row.status === "succeeded" || row.status === "failed") {
+            pending.get(row.id)?.(row);
+            pending.delete(row.id);
+          }
+        }
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+
+  let seed = 0;
+  const oneRun = async () => {
+    const s = ++seed;
+    const settings = buildSettings({ name: "bench", prompt: "studio portrait", gender: "woman", seed: s }, "basic");
+    const started = Date.now();
+    const { generation } = await startGeneration(jobs, {
+      userId: user.id, projectId: project.id, tier: "basic", settings, photos: [photo], warnings: [], idempotencyKey: `bench-${s}`,
+    });
+    const submitMs = Date.now() - started;
+    const row = await new Promise<{ status: string; completedAt: Date | null }>((resolve) => pending.set(generation.id, resolve));
+    if (row.status !== "succeeded" || !row.completedAt) throw new Error(`generation ${generation.id} ${row.status}`);
+    return { wallMs: row.completedAt.getTime() - started, submitMs, engineMs: engineMs.get(s) ?? 0, finishedAt: Date.now() };
+  };
+
+  for (let i = 0; i < 3; i++) await oneRun(); // warm-up: JIT, first sharp call, pools
+  const runs: Array<Awaited<ReturnType<typeof oneRun>>> = [];
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) runs.push(await oneRun());
+    }),
+  );
+  const elapsed = (Math.max(...runs.map((r) => r.finishedAt)) - started) / 1000;
+  polling = false;
+  await poller;
+  await executor.stop();
+  app.closeAllConnections();
+  await new Promise((resolve) => app.close(resolve));
+  await scratch.handle.close();
+  await scratch.drop();
+  rmSync(storageDir, { recursive: true, force: true });
+
+  const overhead = runs.map((r) => r.wallMs - r.engineMs);
+  return {
+    concurrency,
+    database: scratch.handle.kind,
+    runs: runs.length,
+    overheadP50Ms: round(percentile(overhead, 50)),
+    overheadP95Ms: round(percentile(overhead, 95)),
+    /** Of which: charge + row + inputs + event (before the executor starts the run). */
+    submitP50Ms: round(percentile(runs.map((r) => r.submitMs), 50)),
+    engineMsTotal: round(runs.reduce((a, r) => a + r.engineMs, 0), 2),
+    generationsPerSecond: round(runs.length / elapsed),
+  };
+}
+
+export async function benchOrchestration(options: { seconds: number; levels: number[] }) {
+  const levels = [];
+  for (const c of options.levels) levels.push(await benchOrchestrationLevel(c, options.seconds));
+  const p95 = Math.max(...levels.map((l) => l.overheadP95Ms));
+  const at2 = levels.find((l) => l.concurrency === 2)?.generationsPerSecond ?? Number.NaN;
+  const best = Math.max(...levels.map((l) => l.generationsPerSecond));
+  return {
+    levels,
+    targets: { overheadP95MsMax: 150, generationsPerSecondMin: 20 },
+    met: { overheadP95: p95 <= 150, throughput: best >= 20 },
+    notes: `worst p95 over levels ${p95} ms; ${at2} generations/s at concurrency 2, best ${best}`,
+  };
+}

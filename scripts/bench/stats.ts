@@ -1,0 +1,42 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+/** Small helpers shared by the benchmark sections. */
+
+export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/** Nearest-rank percentile (p in 0..100) of unsorted samples. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const median = (samples: number[]) => percentile(samples, 50);
+
+export const MB = 1024 * 1024;
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Runs a TypeScript file in a child process (`node --import tsx`, so the child is one process
+ * and its RSS is its own) and returns the last JSON line it prints on stdout.
+ */
+export function runChild<T>(file: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, file), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+      if (code !== 0 || !line) return reject(new Error(`${file} exited with ${code}: ${out.slice(-2000)}`));
+      resolve(JSON.parse(line) as T);
+    });
+  });
+}
