@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { API_KEY_HTTP_PATHS, apiTokenPlugin } from "./api-tokens/plugin";
 import { grantCredits } from "./credits";
 import type { Database } from "./db/client";
-import { account, session, user, verification } from "./db/schema";
+import { account, apikey, session, user, verification } from "./db/schema";
 import type { Env } from "./env";
 
 /**
@@ -19,8 +20,11 @@ export function createAuth(db: Database, e: Env) {
     baseURL,
     secret: e.BETTER_AUTH_SECRET ?? localSecret(e.DATA_DIR),
     trustedOrigins: [baseURL, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
-    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
+    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey } }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    // Personal API tokens for the REST route (src/server/api-tokens).
+    plugins: [apiTokenPlugin()],
+    disabledPaths: API_KEY_HTTP_PATHS,
     user: {
       additionalFields: {
         // Set by admins only: never accepted from the sign-up form.

@@ -53,6 +53,11 @@ const envSchema = z.object({
   HUGGINGFACE_HOSTS_OVERRIDE: optionalString.pipe(z.url().optional()),
   /** Runs of generate-avatar in flight at once. */
   GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+  /** REST route: generation submits per API token per minute (counted in process memory). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+
+  /** Face check at upload (offline face detection, same-person check, face-centred crops, likeness). */
+  FACE_CHECK: z.enum(["on", "off"]).default("on"),
 
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

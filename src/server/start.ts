@@ -10,6 +10,7 @@ import type { LocalExecutor } from "../executor";
 import { getDatabase } from "./db";
 import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
+import { faceRoomFor } from "./faces";
 import { sweepStuckGenerations } from "./generations/sweeper";
 import { getServices } from "./services";
 
@@ -53,6 +54,11 @@ const requestHandler = app.getRequestHandler();
 const server = createServer((req, res) => void requestHandler(req, res));
 await new Promise<void>((resolve) => server.listen(port, resolve));
 log(`ready on http://localhost:${port}`);
+
+// Load the face models now, so the first upload doesn't wait for them (~2 s).
+void faceRoomFor(e)
+  ?.ready()
+  .catch((error: unknown) => console.error("[faces] models failed to load:", error));
 
 if (executor) {
   await executor.start();

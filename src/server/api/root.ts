@@ -1,6 +1,8 @@
 import { adminRouter } from "./routers/admin";
+import { apiTokenRouter } from "./routers/apiToken";
 import { avatarRouter } from "./routers/avatar";
 import { generationRouter } from "./routers/generation";
+import { metricsRouter } from "./routers/metrics";
 import { creditsRouter } from "./routers/credits";
 import { modelsRouter } from "./routers/models";
 import { projectRouter } from "./routers/project";
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   models: modelsRouter,
   admin: adminRouter,
   system: systemRouter,
+  metrics: metricsRouter,
+  apiToken: apiTokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

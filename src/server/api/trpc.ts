@@ -7,6 +7,7 @@ import { InsufficientCreditsError } from "../credits";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { BadInputError, NotFoundError } from "../errors";
+import { FaceRoomError } from "../faces";
 import { GenerationStartError, type StartDeps } from "../generations/store";
 
 /**
@@ -18,12 +19,14 @@ export interface Context {
   env: Env;
   /** What starting a generation needs: storage for the photos and the Inngest event sender. */
   jobs: StartDeps;
+  /** better-auth, for what only it may do (creating API tokens: generation and hashing). */
+  auth: Auth;
   user: SessionUser | null;
 }
 
-export async function createContext(input: Omit<Context, "user"> & { auth: Auth; headers: Headers }): Promise<Context> {
+export async function createContext(input: Omit<Context, "user"> & { headers: Headers }): Promise<Context> {
   const session = await input.auth.api.getSession({ headers: input.headers });
-  return { db: input.db, env: input.env, jobs: input.jobs, user: session?.user ?? null };
+  return { db: input.db, env: input.env, jobs: input.jobs, auth: input.auth, user: session?.user ?? null };
 }
 
 /** "name: Too big: expected string to have <=100 characters" — the field first, then the problem. */
@@ -58,6 +61,13 @@ const domainErrors = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
   }
   if (cause instanceof BadInputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (cause instanceof FaceRoomError) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "We couldn't check your photos right now. Nothing was charged; please try again.",
+      cause,
+    });
+  }
   if (cause instanceof GenerationStartError) {
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
   }

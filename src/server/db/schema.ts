@@ -102,6 +102,8 @@ export const tierEnum = pgEnum("tier", ["basic", "pro", "enterprise"]);
 export const engineEnum = pgEnum("engine", ["photomaker", "flux"]);
 /** What actually made an image: "offline" is the local preview engine, never passed off as PhotoMaker. */
 export const imageEngineEnum = pgEnum("image_engine", ["photomaker", "flux", "offline"]);
+/** measured: a likeness score; no_face: the result shows no face; unmeasured: face check off or unavailable. */
+export const likenessStatusEnum = pgEnum("likeness_status", ["measured", "no_face", "unmeasured"]);
 
 /** Seeded from src/server/tiers.ts (the one home of prices and sizes); upserted by key on start. */
 export const aiModels = pgTable("ai_models", {
@@ -149,6 +151,33 @@ export interface GenerationAttempt {
   retryDelayMs: number | null;
 }
 
+/** A box as fractions (0..1) of an upright photo. */
+export interface FaceBoxRecord {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the face check found in one uploaded photo (never the face's embedding). */
+export interface PhotoFaceRecord {
+  /** 1-based, as users see it. */
+  photo: number;
+  field: string;
+  width: number;
+  height: number;
+  /** The face used (the largest). */
+  box: FaceBoxRecord;
+  score: number;
+  /** Smaller faces seen and ignored. */
+  others: FaceBoxRecord[];
+  /** The face-centred region sent to the engine. */
+  crop: FaceBoxRecord;
+  /** Mean cosine with the other photos' faces (null for one photo). */
+  similarity: number | null;
+  warnings: string[];
+}
+
 export interface StageDetail {
   reason?: string;
   nextAttemptAt?: string;
@@ -181,6 +210,8 @@ export const generations = pgTable(
     inputKeys: jsonb("input_keys").$type<string[]>().notNull().default([]),
     photoCount: integer("photo_count").notNull(),
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    /** Face check results per photo, in photo order (empty when FACE_CHECK=off). */
+    faces: jsonb("faces").$type<PhotoFaceRecord[]>().notNull().default([]),
     attempts: jsonb("attempts").$type<GenerationAttempt[]>().notNull().default([]),
     /** Milliseconds per workflow step, for metrics. */
     stepTimings: jsonb("step_timings").$type<Record<string, number>>().notNull().default({}),
@@ -220,6 +251,11 @@ export const avatars = pgTable(
     model: text("model").notNull(),
     /** Made by the offline engine: labelled as a preview everywhere it is shown. */
     offlinePreview: boolean("offline_preview").notNull().default(false),
+    /** A FLUX stand-in keeps no identity: labelled "not identity-preserving" wherever shown. */
+    identityPreserving: boolean("identity_preserving").notNull().default(true),
+    /** Cosine × 100 between the result's face and the mean of the input faces; null unless measured. */
+    likeness: integer("likeness"),
+    likenessStatus: likenessStatusEnum("likeness_status").notNull().default("unmeasured"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -281,5 +317,47 @@ export const creditLedger = pgTable(
       sql`(${t.kind} = 'charge' AND ${t.amount} < 0) OR (${t.kind} <> 'charge' AND ${t.amount} > 0)`,
     ),
     check("credit_ledger_refund_names_charge", sql`(${t.kind} = 'refund') = (${t.refundOf} IS NOT NULL)`),
+  ],
+);
+
+/* ---------- personal API tokens (the table @better-auth/api-key expects, model "apikey") ---------- */
+
+/**
+ * Field names are the plugin's; `key` holds only the SHA-256 hash of the token (the token itself
+ * is shown once at creation), `start` its first characters for the list.
+ */
+export const apikey = pgTable(
+  "apikey",
+  {
+    id: text("id").primaryKey(),
+    configId: text("config_id").notNull().default("default"),
+    name: text("name"),
+    start: text("start"),
+    /** The owner's user id (the plugin's "references: user" mode). */
+    referenceId: text("reference_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    prefix: text("prefix"),
+    key: text("key").notNull(),
+    refillInterval: integer("refill_interval"),
+    refillAmount: integer("refill_amount"),
+    lastRefillAt: timestamp("last_refill_at", { withTimezone: true }),
+    enabled: boolean("enabled").default(true),
+    rateLimitEnabled: boolean("rate_limit_enabled").default(true),
+    rateLimitTimeWindow: integer("rate_limit_time_window"),
+    rateLimitMax: integer("rate_limit_max"),
+    requestCount: integer("request_count").default(0),
+    remaining: integer("remaining"),
+    lastRequest: timestamp("last_request", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    permissions: text("permissions"),
+    metadata: text("metadata"),
+  },
+  (t) => [
+    uniqueIndex("apikey_key_uq").on(t.key),
+    index("apikey_reference_id_idx").on(t.referenceId),
+    index("apikey_config_id_idx").on(t.configId),
   ],
 );

@@ -4,8 +4,8 @@ import type { Engine, GeneratedImage, GenerationInput } from "./types";
 
 /**
  * The engine of a fresh machine (no token): a deterministic picture made with sharp from the
- * user's first photo, styled by preset and clearly labelled. Never passed off as PhotoMaker:
- * engine "offline", offlinePreview true, and "OFFLINE PREVIEW" burnt into the pixels.
+ * user's first (face-centred) photo, styled by preset and clearly labelled. Never passed off as
+ * PhotoMaker: engine "offline", offlinePreview true, and "OFFLINE PREVIEW" burnt into the pixels.
  */
 
 export const OFFLINE_MODEL = "offline-preview";
@@ -92,7 +92,9 @@ export function createOfflineEngine(): Engine {
 
     async photomaker(input) {
       const first = input.photos[0];
-      // Centre crop of the first photo; face detection comes later.
+      // With the face check on, inputs are face-centred crops (src/server/faces/crop.ts), so the
+      // centre of the first one is the face: the preview shows the person, and its likeness is
+      // measured like any other result. With the check off it is a plain centre crop.
       const base = first
         ? sharp(first).rotate().resize(input.width, input.height, { fit: "cover", position: "centre" })
         : sharp(gradientSvg(input.width, input.height, `${input.prompt}\n${input.seed}`));

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { chargeCredits, refundCharge } from "../credits";
 import type { Database } from "../db/client";
-import { generations, type GenerationAttempt, type StageDetail } from "../db/schema";
+import { generations, type GenerationAttempt, type PhotoFaceRecord, type StageDetail } from "../db/schema";
 import { FAILURES, refundMessage, type FailureCode } from "../failures";
 import { TIER_MODELS, type Tier } from "../tiers";
 import { storageKeys, type Storage } from "../storage";
@@ -19,6 +19,8 @@ export interface StartInput {
   settings: GenerationSettings;
   photos: Buffer[];
   warnings: string[];
+  /** Face check results per photo (src/server/faces); none when the check is off. */
+  faces?: PhotoFaceRecord[];
   idempotencyKey: string;
 }
 
@@ -80,6 +82,7 @@ export async function startGeneration(deps: StartDeps, input: StartInput): Promi
           inputKeys,
           photoCount: input.photos.length,
           warnings: input.warnings,
+          faces: input.faces ?? [],
         })
         .returning();
       return { generation: row!, replayed: false };

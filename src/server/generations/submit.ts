@@ -1,7 +1,10 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { getPlan } from "../accounts";
 import type { Database } from "../db/client";
+import type { PhotoFaceRecord } from "../db/schema";
+import { env } from "../env";
 import { BadInputError } from "../errors";
+import { checkFaces, faceRoomFor, type FaceRoom } from "../faces";
 import { intakePhotos, type IncomingPhoto } from "../photos/intake";
 import { buildPrompt, DEFAULT_STYLE, styleStrengthToRatio } from "../prompt";
 import { getOwnedProject } from "../projects";
@@ -12,19 +15,25 @@ import { startGeneration, type Generation, type StartDeps } from "./store";
 import { getOwnedGeneration } from "./views";
 
 /**
+ * What submitting needs: the store's deps plus the face room. `faces` undefined = as FACE_CHECK
+ * says in the process environment; null = no face check (photos go to the engine uncropped).
+ */
+export type SubmitDeps = StartDeps & { faces?: FaceRoom | null };
+
+/**
  * A generation request, from validated fields to a started job: ownership, tier against the
- * plan, photo intake, prompt building, then charge + row + event (store.startGeneration).
- * Everything that can refuse the request runs before any charge.
+ * plan, photo intake, face check, prompt building, then charge + row + event
+ * (store.startGeneration). Everything that can refuse the request runs before any charge.
  */
 export async function submitGeneration(
-  deps: StartDeps,
+  deps: SubmitDeps,
   userId: string,
   request: { fields: GenerationFields; photos: IncomingPhoto[] },
-): Promise<{ generation: Generation; replayed: boolean; warnings: string[] }> {
+): Promise<{ generation: Generation; replayed: boolean; warnings: string[]; faces: PhotoFaceRecord[] }> {
   const { fields } = request;
   await getOwnedProject(deps.db, userId, fields.projectId);
   const tier = await chooseTier(deps.db, userId, fields.tier);
-  const { photos, warnings } = await acceptPhotos(request.photos);
+  const { photos, warnings, faces } = await acceptPhotos(deps, request.photos);
   const settings = buildSettings(fields, tier);
   const result = await startGeneration(deps, {
     userId,
@@ -33,9 +42,10 @@ export async function submitGeneration(
     settings,
     photos,
     warnings,
+    faces,
     idempotencyKey: fields.idempotencyKey ?? randomUUID(),
   });
-  return { ...result, warnings: result.replayed ? result.generation.warnings : warnings };
+  return { ...result, ...answer(result, warnings, faces) };
 }
 
 /**
@@ -43,13 +53,13 @@ export async function submitGeneration(
  * sent again — nobody's photos are kept after their generation ends.
  */
 export async function retryGeneration(
-  deps: StartDeps,
+  deps: SubmitDeps,
   userId: string,
   request: { generationId: string; photos: IncomingPhoto[]; idempotencyKey?: string },
 ) {
   const original = await getOwnedGeneration(deps.db, userId, request.generationId);
   const tier = await chooseTier(deps.db, userId, original.tier);
-  const { photos, warnings } = await acceptPhotos(request.photos);
+  const { photos, warnings, faces } = await acceptPhotos(deps, request.photos);
   const result = await startGeneration(deps, {
     userId,
     projectId: original.projectId,
@@ -57,17 +67,25 @@ export async function retryGeneration(
     settings: original.settings as unknown as GenerationSettings,
     photos,
     warnings,
+    faces,
     idempotencyKey: request.idempotencyKey ?? randomUUID(),
   });
-  return { ...result, warnings: result.replayed ? result.generation.warnings : warnings };
+  return { ...result, ...answer(result, warnings, faces) };
 }
 
-async function acceptPhotos(incoming: IncomingPhoto[]) {
+/** A replayed request answers with what the first one said. */
+function answer(result: { generation: Generation; replayed: boolean }, warnings: string[], faces: PhotoFaceRecord[]) {
+  return result.replayed ? { warnings: result.generation.warnings, faces: result.generation.faces } : { warnings, faces };
+}
+
+/** Intake, then the face check: a refusal names the photo; the engine gets face-centred crops. */
+async function acceptPhotos(deps: SubmitDeps, incoming: IncomingPhoto[]) {
   const intake = await intakePhotos(incoming);
-  return {
-    photos: intake.photos.map((p) => p.jpeg),
-    warnings: [...intake.warnings, ...intake.photos.flatMap((p) => p.warnings)],
-  };
+  const intakeWarnings = [...intake.warnings, ...intake.photos.flatMap((p) => p.warnings)];
+  const room = deps.faces === undefined ? faceRoomFor(env()) : deps.faces;
+  if (!room) return { photos: intake.photos.map((p) => p.jpeg), warnings: intakeWarnings, faces: [] };
+  const checked = await checkFaces(room, intake.photos);
+  return { photos: checked.crops, warnings: [...intakeWarnings, ...checked.warnings], faces: checked.records };
 }
 
 async function chooseTier(db: Database, userId: string, requested: Tier | undefined): Promise<Tier> {

@@ -23,6 +23,8 @@ export function generationView(row: Generation) {
     errorMessage: row.errorMessage,
     refundedCredits: row.refundedCredits,
     warnings: row.warnings,
+    /** Face check per photo: boxes to draw on the previews, warnings by reason. */
+    faces: row.faces,
     photoCount: row.photoCount,
     attempts: row.attempts,
     settings: {
@@ -82,11 +84,26 @@ export async function listProjectAvatars(db: Database, userId: string, projectId
     engine: avatar.engine,
     model: avatar.model,
     offlinePreview: avatar.offlinePreview,
+    ...likenessView(avatar),
     createdAt: avatar.createdAt,
     thumbnailUrl: `/api/images/${avatar.id}?size=thumb`,
     imageUrl: `/api/images/${avatar.id}?size=full`,
     generation: generationView(generation),
   }));
+}
+
+/** The label every FLUX stand-in carries: it keeps no identity from the photos. */
+export const NOT_IDENTITY_PRESERVING = "not identity-preserving";
+
+/** Likeness (0–100, null when not measured) and whether the image keeps the person's identity. */
+export function likenessView(avatar: Pick<typeof avatars.$inferSelect, "likeness" | "likenessStatus" | "identityPreserving">) {
+  return {
+    likeness: avatar.likeness,
+    /** measured | no_face (the result shows no face) | unmeasured (face check off or unavailable) */
+    likenessStatus: avatar.likenessStatus,
+    identityPreserving: avatar.identityPreserving,
+    identityLabel: avatar.identityPreserving ? null : NOT_IDENTITY_PRESERVING,
+  };
 }
 
 export async function getOwnedAvatar(db: Database, userId: string, avatarId: string) {

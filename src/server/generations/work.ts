@@ -3,6 +3,8 @@ import sharp from "sharp";
 import type { Database } from "../db/client";
 import { avatars } from "../db/schema";
 import type { Engine, GenerationInput } from "../engines/types";
+import { env } from "../env";
+import { faceRoomFor, measureLikeness, type FaceRoom, type Likeness } from "../faces";
 import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
 import type { Logger } from "../logger";
 import { storageKeys, type Storage } from "../storage";
@@ -18,10 +20,20 @@ export interface WorkflowDeps {
   storage: Storage;
   engine: Engine;
   logger: Logger;
+  /** Measures likeness on save; undefined = as FACE_CHECK says, null = not measured. */
+  faces?: FaceRoom | null;
 }
 
 export type EngineOutcome =
-  | { ok: true; resultKey: string; engine: "photomaker" | "flux" | "offline"; model: string; offlinePreview: boolean }
+  | {
+      ok: true;
+      resultKey: string;
+      engine: "photomaker" | "flux" | "offline";
+      model: string;
+      offlinePreview: boolean;
+      /** Which call made it: a FLUX stand-in (even the offline engine's) keeps no identity. */
+      via?: "photomaker" | "flux";
+    }
   | { ok: false; code: FailureCode; message: string; retryAfterMs: number | null };
 
 const THUMBNAIL_SIZE = 256;
@@ -54,7 +66,7 @@ export async function runEngineAttempt(
     const image = which === "photomaker" ? await deps.engine.photomaker(input) : await deps.engine.flux(input);
     const resultKey = storageKeys.result(generation.userId, id, `${which}-${attempt}`);
     await deps.storage.put(resultKey, image.bytes);
-    outcome = { ok: true, resultKey, engine: image.engine, model: image.model, offlinePreview: image.offlinePreview };
+    outcome = { ok: true, resultKey, engine: image.engine, model: image.model, offlinePreview: image.offlinePreview, via: which };
     log.info({ ms: Date.now() - started }, "engine answered with an image");
   } catch (error) {
     if (!(error instanceof GenerationFailure)) throw error; // unexpected: let Inngest retry the step
@@ -104,6 +116,7 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   const imageKey = storageKeys.avatarFull(generation.userId, avatarId, ext);
   const thumbnailKey = storageKeys.avatarThumb(generation.userId, avatarId);
   const thumbnail = await sharp(bytes).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "cover" }).webp({ quality: 80 }).toBuffer();
+  const likeness = await likenessOfResult(deps, generation, bytes);
   await deps.storage.put(imageKey, bytes);
   await deps.storage.put(thumbnailKey, thumbnail);
   const inserted = await deps.db
@@ -120,6 +133,10 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
       engine: outcome.engine,
       model: outcome.model,
       offlinePreview: outcome.offlinePreview,
+      // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
+      identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",
+      likeness: likeness.likeness,
+      likenessStatus: likeness.status,
     })
     .onConflictDoNothing({ target: avatars.generationId })
     .returning({ id: avatars.id });
@@ -130,6 +147,29 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   }
   await recordStepTiming(deps.db, id, "save", Date.now() - started);
   return { saved: true as const };
+}
+
+/**
+ * The result's face against the inputs' (the face-centred crops, still stored until the run
+ * ends). A face room that can't answer leaves the avatar "unmeasured" rather than failing it.
+ */
+async function likenessOfResult(deps: WorkflowDeps, generation: Generation, result: Buffer): Promise<Likeness> {
+  const room = deps.faces === undefined ? faceRoomFor(env()) : deps.faces;
+  if (!room) return { status: "unmeasured", likeness: null };
+  const started = Date.now();
+  try {
+    const inputs: Buffer[] = [];
+    for (const key of generation.inputKeys) {
+      const bytes = await deps.storage.get(key);
+      if (bytes) inputs.push(bytes);
+    }
+    const likeness = await measureLikeness(room, result, inputs);
+    await recordStepTiming(deps.db, generation.id, "likeness", Date.now() - started);
+    return likeness;
+  } catch (error) {
+    deps.logger.warn({ generationId: generation.id, err: error }, "likeness not measured");
+    return { status: "unmeasured", likeness: null };
+  }
 }
 
 async function engineInput(storage: Storage, generation: Generation): Promise<GenerationInput> {

@@ -77,6 +77,8 @@ interface Numbered {
 /** "photo 2 (me.jpg)" — how every message names a photo. */
 const label = (p: Pick<Numbered, "number" | "name">) => (p.name ? `photo ${p.number} (${p.name})` : `photo ${p.number}`);
 const Label = (p: Pick<Numbered, "number" | "name">) => `P${label(p).slice(1)}`;
+/** The same naming for the face check's messages (src/server/faces). */
+export { label as photoLabel, Label as PhotoLabel };
 
 /** Size in MB rounded up, so a photo just over the limit never reads as "10.0 MB". */
 const megabytes = (bytes: number) => (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toFixed(1);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { faceRoomFor } from "../../faces";
 import { deleteAvatar } from "../../generations/avatars";
 import { parseGenerationForm } from "../../generations/form";
 import { submitGeneration } from "../../generations/submit";
@@ -10,8 +11,15 @@ export const avatarRouter = createTRPCRouter({
   /** FormData: projectId, photo0…photo3, name, prompt, persona, attributes, style, tier… */
   generateWithPhotoMaker: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const request = await parseGenerationForm(input);
-    const result = await submitGeneration(ctx.jobs, ctx.user.id, request);
-    return { generationId: result.generation.id, replayed: result.replayed, warnings: result.warnings, generation: generationView(result.generation) };
+    const result = await submitGeneration({ ...ctx.jobs, faces: faceRoomFor(ctx.env) }, ctx.user.id, request);
+    return {
+      generationId: result.generation.id,
+      replayed: result.replayed,
+      warnings: result.warnings,
+      /** Per photo: the face box (fractions of the upright photo) to draw on its preview. */
+      faces: result.faces,
+      generation: generationView(result.generation),
+    };
   }),
 
   list: protectedProcedure.input(z.object({ projectId: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {

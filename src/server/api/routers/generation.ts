@@ -1,6 +1,8 @@
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { BadInputError } from "../../errors";
 import { readPhotos } from "../../generations/form";
+import { watchProjectGenerations } from "../../generations/live";
 import { retryGeneration } from "../../generations/submit";
 import { generationView, getOwnedGeneration, listProjectGenerations } from "../../generations/views";
 import { getOwnedProject } from "../../projects";
@@ -17,6 +19,20 @@ export const generationRouter = createTRPCRouter({
     await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
     return listProjectGenerations(ctx.db, ctx.user.id, input.projectId);
   }),
+
+  /**
+   * Live status over server-sent events: each generation of the project, whenever what the user
+   * sees of it changes. One stream per project page (browsers allow ~6 connections per origin).
+   */
+  watch: protectedProcedure
+    .input(z.object({ projectId: id, lastEventId: z.string().max(200).nullish() }))
+    .subscription(async ({ ctx, input, signal }) => {
+      await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
+      return (async function* () {
+        const events = watchProjectGenerations(ctx.db, ctx.user.id, input.projectId, { signal, lastEventId: input.lastEventId });
+        for await (const event of events) yield tracked(event.eventId, event.view);
+      })();
+    }),
 
   /** FormData: generationId, photo0…photo3 (sent again), optional idempotencyKey. */
   retry: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {

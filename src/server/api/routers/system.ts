@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { createEngine, selectedEngine } from "../../engines";
+import { faceRoomFor } from "../../faces";
 import { APP_VERSION } from "../../version";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
@@ -18,12 +19,25 @@ export const systemRouter = createTRPCRouter({
     const engine = await createEngine(ctx.env)
       .health()
       .catch((error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }));
+    // Asking starts the face models loading (once per process); the answer never waits for it.
+    const room = faceRoomFor(ctx.env);
+    if (room?.status().state === "idle") void room.ready().catch(() => {});
+    const faceStatus = room?.status();
+    const faces = {
+      enabled: room !== null,
+      state: faceStatus?.state ?? ("off" as const),
+      modelsLoaded: faceStatus?.state === "ready",
+      loadMs: faceStatus?.loadMs ?? null,
+      backend: faceStatus?.backend ?? null,
+      error: faceStatus?.error ?? null,
+    };
     return {
-      status: database === "ok" && engine.ok ? ("ok" as const) : ("degraded" as const),
+      status: database === "ok" && engine.ok && faces.state !== "failed" ? ("ok" as const) : ("degraded" as const),
       database,
       databaseKind: ctx.env.DATABASE_URL ? ("postgres" as const) : ("pglite" as const),
       databaseLatencyMs,
       engine: { name: engineName, ok: engine.ok, detail: engine.detail },
+      faces,
       version: APP_VERSION,
     };
   }),
