@@ -6,6 +6,7 @@ import { generations, type GenerationAttempt, type PhotoFaceRecord, type StageDe
 import { FAILURES, refundMessage, type FailureCode } from "../failures";
 import { TIER_MODELS, type Tier } from "../tiers";
 import { storageKeys, type Storage } from "../storage";
+import { notifyGenerationChanged } from "./live";
 import type { GenerationSettings } from "./settings";
 
 /** The generation row's life: created with its charge, moved through stages, ended exactly once. */
@@ -129,6 +130,7 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
       startedAt: sql`coalesce(${generations.startedAt}, now())`,
     })
     .where(and(eq(generations.id, id), sql`${generations.status} in ('queued', 'processing')`));
+  notifyGenerationChanged(id);
 }
 
 export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt) {
@@ -164,6 +166,7 @@ export async function completeGeneration(deps: { db: Database; storage: Storage 
     .set({ status: "succeeded", stage: "succeeded", stageDetail: {}, engine, completedAt: new Date(), inputKeys: [] })
     .where(and(eq(generations.id, id), sql`${generations.status} <> 'failed'`))
     .returning();
+  notifyGenerationChanged(id);
   return row;
 }
 
@@ -207,6 +210,7 @@ export async function failGeneration(
     })
     .where(eq(generations.id, id))
     .returning();
+  notifyGenerationChanged(id);
   return row;
 }
 
