@@ -3,7 +3,7 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ledgerSum } from "~/server/credits";
+import { chargeCredits, ledgerSum } from "~/server/credits";
 import { avatarImageResponse } from "~/server/images";
 import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
 import { photoForm, portraitJpeg } from "../helpers/photos";
@@ -128,10 +128,8 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
 
   it("answers PAYMENT_REQUIRED when credits are short, leaving the balance and storage untouched", async () => {
     const u = await userWithProject();
-    for (let i = 0; i < 5; i++) {
-      const r = await u.caller.avatar.generateWithPhotoMaker(photoForm(fields(u.projectId), [{ bytes: photo }]));
-      await waitForGeneration(u, r.generationId);
-    }
+    // Spend 90 of the 100 welcome credits directly: the state under test is "10 left".
+    await app.db.transaction((tx) => chargeCredits(tx, { userId: u.id, amount: 90, description: "earlier use", idempotencyKey: "drain" }));
     expect(await u.caller.credits.balance()).toEqual({ balance: 10 });
     expect(await trpcCode(u.caller.avatar.generateWithPhotoMaker(photoForm(fields(u.projectId), [{ bytes: photo }])))).toBe(
       "PAYMENT_REQUIRED: Not enough credits: this costs 18 credits and your balance is 10.",
