@@ -165,7 +165,8 @@ function byReason(known: readonly string[], counts: Record<string, number>): Arr
   return [...known, ...extra].map((reason) => ({ reason, photos: counts[reason] ?? 0 }));
 }
 
-const processStartedAt = () => new Date(Date.now() - Math.round(process.uptime() * 1000));
+/** When this server process started: the face check's in-memory refusal counts begin there. */
+const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000));
 
 /**
  * Face-check metrics for one user (`userId`) or everyone. All time: faceMetrics has no time
@@ -177,7 +178,7 @@ export async function faceCheckMetrics(db: Database, scope: Pick<MetricsScope, "
   const engines = ["photomaker", "flux", "offline"];
   return {
     refusedByReason: everyone ? byReason(REFUSAL_REASONS, f.refusedByReason) : null,
-    refusalsSince: everyone ? processStartedAt() : null,
+    refusalsSince: everyone ? new Date(PROCESS_STARTED_AT) : null,
     warningsByReason: byReason(
       WARNING_REASONS,
       Object.fromEntries(f.warningsByReason.map((w) => [w.reason, Number(w.photos)])),
