@@ -4,6 +4,7 @@ import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
 import { createLocalExecutor, type LocalExecutor, type LocalExecutorOptions, type Logger, type RunView } from "~/executor";
 import { freshDatabase } from "../helpers/db";
+import { freePort } from "../helpers/net";
 
 /**
  * A real SDK app (`serve()` from inngest/node on a plain node:http server) driven by a real
@@ -19,13 +20,6 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return { lines, info() {}, warn: push, error: push };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface Harness {
   inngest: Inngest;

@@ -22,6 +22,9 @@ import { logger } from "~/server/logger";
 import { createLocalStorage, type Storage } from "~/server/storage";
 import { QUEUE_PRIORITY_SECONDS } from "~/server/tiers";
 import { freshDatabase } from "./db";
+import { freePort } from "./net";
+
+export { freePort };
 
 /**
  * A real app for one test file: a fresh migrated, seeded database, real better-auth, tRPC
@@ -139,10 +142,3 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

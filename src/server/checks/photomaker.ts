@@ -3,6 +3,7 @@ import { createEngine, selectedEngine } from "../engines";
 import { photomakerRequest } from "../engines/huggingface";
 import type { Engine, GenerationInput } from "../engines/types";
 import type { Env } from "../env";
+import { engineInputFrom } from "../generations/settings";
 import { buildSettings } from "../generations/submit";
 import { MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_OUTPUT_SIDE, TARGET_JPEG_BYTES } from "../photos/limits";
 import { intakePhotos, type IncomingPhoto } from "../photos/intake";
@@ -80,19 +81,7 @@ const CHECKS: Check[] = [
       if (photo.jpeg.byteLength > TARGET_JPEG_BYTES * 1.05) throw new Error("provider input is over ~1 MB");
       if (meta.exif) throw new Error("provider input still carries EXIF");
       const settings = buildSettings({ name: "check", prompt: "portrait", gender: "person", seed: 42 }, "pro");
-      ctx.input = {
-        prompt: settings.builtPrompt,
-        negativePrompt: settings.builtNegativePrompt,
-        fluxPrompt: settings.fluxPrompt,
-        photos: [photo.jpeg],
-        width: settings.width,
-        height: settings.height,
-        steps: settings.steps,
-        guidance: settings.guidance,
-        styleStrengthRatio: settings.styleStrengthRatio,
-        seed: settings.seed,
-        style: settings.style,
-      };
+      ctx.input = engineInputFrom(settings, [photo.jpeg]);
       return `JPEG ${photo.width}×${photo.height}, ${Math.round(photo.jpeg.byteLength / 1024)} KB, no metadata`;
     },
   },

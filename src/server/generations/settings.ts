@@ -1,3 +1,4 @@
+import type { GenerationInput } from "../engines/types";
 import type { Tier } from "../tiers";
 
 /**
@@ -28,4 +29,21 @@ export interface GenerationSettings {
   height: number;
   steps: number;
   guidance: number;
+}
+
+/** What an engine is asked for: the frozen settings plus the (face-cropped) photos. */
+export function engineInputFrom(settings: GenerationSettings, photos: Buffer[]): GenerationInput {
+  return {
+    prompt: settings.builtPrompt,
+    negativePrompt: settings.builtNegativePrompt,
+    fluxPrompt: settings.fluxPrompt,
+    photos,
+    width: settings.width,
+    height: settings.height,
+    steps: settings.steps,
+    guidance: settings.guidance,
+    styleStrengthRatio: settings.styleStrengthRatio,
+    seed: settings.seed,
+    style: settings.style,
+  };
 }

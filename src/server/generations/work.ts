@@ -8,7 +8,7 @@ import { faceRoomFor, measureLikeness, type FaceRoom, type Likeness } from "../f
 import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
 import type { Logger } from "../logger";
 import { storageKeys, type Storage } from "../storage";
-import type { GenerationSettings } from "./settings";
+import { engineInputFrom, type GenerationSettings } from "./settings";
 import { getGeneration, noteRetryDelay, recordAttempt, recordStepTiming, setStage, type Generation } from "./store";
 
 /**
@@ -180,19 +180,7 @@ async function engineInput(storage: Storage, generation: Generation): Promise<Ge
     if (bytes) photos.push(bytes);
   }
   if (photos.length === 0) throw new Error(`The input photos of generation ${generation.id} are gone`);
-  return {
-    prompt: settings.builtPrompt,
-    negativePrompt: settings.builtNegativePrompt,
-    fluxPrompt: settings.fluxPrompt,
-    photos,
-    width: settings.width,
-    height: settings.height,
-    steps: settings.steps,
-    guidance: settings.guidance,
-    styleStrengthRatio: settings.styleStrengthRatio,
-    seed: settings.seed,
-    style: settings.style,
-  };
+  return engineInputFrom(settings, photos);
 }
 
 async function mustGet(db: Database, id: string): Promise<Generation> {
