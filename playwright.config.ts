@@ -25,6 +25,9 @@ const common = {
   EXECUTOR_TIME_SCALE: "0.01",
   ADMIN_EMAILS: E2E.adminEmail,
   LOG_LEVEL: "warn",
+  // Every test signs up its own users from 127.0.0.1 within seconds; the per-IP limit that
+  // protects production sign-ups would refuse them (429).
+  AUTH_RATE_LIMIT: "off",
   // The face check runs as a user gets it (FACE_CHECK defaults to on): the photos the tests upload
   // are real faces (e2e/support/photos.ts, from test/helpers/faces.ts).
 };

@@ -21,6 +21,8 @@ export function createAuth(db: Database, e: Env) {
     secret: e.BETTER_AUTH_SECRET ?? localSecret(e.DATA_DIR),
     trustedOrigins: [baseURL, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey } }),
+    // Unset: better-auth's default (on in production only).
+    ...(e.AUTH_RATE_LIMIT && { rateLimit: { enabled: e.AUTH_RATE_LIMIT === "on" } }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
     // Personal API tokens for the REST route (src/server/api-tokens).
     plugins: [apiTokenPlugin()],

@@ -21,6 +21,8 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32).optional()),
   BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
 
+  /** better-auth's per-IP limit on sign-up/sign-in (on in production). The browser tests turn it off: they sign up many users from one address. */
+  AUTH_RATE_LIMIT: z.enum(["on", "off"]).optional(),
   WELCOME_CREDITS: z.coerce.number().int().min(0).default(100),
   ADMIN_EMAILS: z
     .string()
