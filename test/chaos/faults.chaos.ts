@@ -67,10 +67,20 @@ describe("random faults across every tier", () => {
     );
     for (const s of submitted) await waitForGeneration(s.user, s.id, 120_000);
 
+    // Whether the random script happened to make PhotoMaker give up is luck; the FLUX stand-in
+    // path must be in every run, so one more generation gets a script that forces it.
+    fake.reset();
+    fake.enqueue(...Array.from({ length: 4 }, () => ({ kind: "loading" as const })));
+    const last = users[0]!;
+    const forced = await last.caller.avatar.generateWithPhotoMaker(
+      photoForm({ projectId: last.projectId, name: "forced-flux", prompt: "portrait", gender: "woman" }, [{ bytes: photo }]),
+    );
+    expect((await waitForGeneration(last, forced.generationId, 60_000)).engine).toBe("flux");
+
     const summary = await checkInvariants(app.db, app.storageDir);
     console.info(`faults chaos: ${JSON.stringify({ ...summary, violations: summary.violations.length })}`);
     expect(summary.violations).toEqual([]);
-    expect(summary.generations).toBe(GENERATIONS);
+    expect(summary.generations).toBe(GENERATIONS + 1);
     expect(Object.keys(summary.tiers).sort()).toEqual([...TIERS].sort()); // every tier ran
     expect(summary.failed).toBeGreaterThan(0); // the faults really bit…
     expect(summary.succeeded).toBeGreaterThan(0); // …and recovery really happened
