@@ -81,6 +81,15 @@ describe("checkHeader and decodeToSrgb", () => {
     expect((await lightness(await solid(255))).mean).toBe(255);
     expect((await lightness(await raw(256, 256, 8))).stdev).toBeGreaterThan(20);
   });
+
+  it("measures a large photo on a sample that agrees with the full-size measure", async () => {
+    const img = await raw(2048, 1365, 30); // noisy: an averaging sample would lower the spread
+    const grey = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).greyscale().raw().toBuffer();
+    const full = (await sharp(grey, { raw: { width: img.width, height: img.height, channels: 1 } }).stats()).channels[0]!;
+    const sampled = await lightness(img);
+    expect(Math.abs(sampled.mean - full.mean)).toBeLessThan(1);
+    expect(Math.abs(sampled.stdev - full.stdev)).toBeLessThan(1);
+  });
 });
 
 describe("encodeJpeg", () => {

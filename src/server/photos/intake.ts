@@ -10,7 +10,7 @@ import {
   MAX_PHOTOS,
   WEAK_MIN_SIDE,
 } from "./limits";
-import { checkHeader, DecodeFailed, type DecodeFailure, decodeToSrgb, encodeJpeg, lightness } from "./normalize";
+import { checkHeader, DecodeFailed, type DecodeFailure, lightness, normalizePhoto } from "./normalize";
 import { sniffFormat } from "./sniff";
 
 /**
@@ -146,9 +146,10 @@ async function intakeOne(p: Numbered): Promise<AcceptedPhoto> {
         : messages.damaged(p);
   try {
     const header = await checkHeader(input, format);
-    const raw = await decodeToSrgb(input, header);
-    const { mean, stdev } = await lightness(raw);
-    const { jpeg, width, height } = await encodeJpeg(raw);
+    const encoded = await normalizePhoto(input, header);
+    const { jpeg, width, height } = encoded;
+    // Measured on what the engine will see: the clean JPEG.
+    const { mean, stdev } = await lightness(encoded);
 
     const warnings: string[] = [];
     if (Math.min(width, height) < WEAK_MIN_SIDE) warnings.push(messages.small(p, width, height));
