@@ -10,7 +10,7 @@ import { likenessShort, likenessText, likenessTone } from "./likeness";
 
 export type AvatarItem = RouterOutputs["avatar"]["list"][number];
 
-/** The project's avatars: lazy thumbnails, a full view with everything about each one. */
+/** The project's avatars: lazy thumbnails (slim tiles), a full view that loads the rest of each one. */
 export function Gallery({ projectId, generateAgain }: { projectId: string; generateAgain: GenerateAgain }) {
   const avatars = api.avatar.list.useQuery({ projectId });
   const [openId, setOpenId] = useState<string | null>(null);
@@ -34,13 +34,13 @@ export function Gallery({ projectId, generateAgain }: { projectId: string; gener
               type="button"
               onClick={() => setOpenId(a.id)}
               className="block w-full text-left focus-visible:outline-2 focus-visible:outline-brand-600"
-              aria-label={`Open ${a.generation.name}`}
+              aria-label={`Open ${a.name}`}
             >
               <span className="relative block">
                 {/* eslint-disable-next-line @next/next/no-img-element -- owner-only route, sized thumbnails */}
                 <img
                   src={a.thumbnailUrl}
-                  alt={`Avatar: ${a.generation.name}`}
+                  alt={`Avatar: ${a.name}`}
                   loading="lazy"
                   decoding="async"
                   width={256}
@@ -53,7 +53,7 @@ export function Gallery({ projectId, generateAgain }: { projectId: string; gener
                   </Badge>
                 ) : null}
               </span>
-              <span className="block truncate px-2 pt-1 text-sm">{a.generation.name}</span>
+              <span className="block truncate px-2 pt-1 text-sm">{a.name}</span>
               <span className="flex flex-wrap gap-1 px-2 pb-1.5 pt-0.5">
                 <Badge tone={likenessTone(a)}>
                   <span data-testid="tile-likeness" title={`Likeness: ${likenessText(a)}`}>
@@ -73,6 +73,7 @@ export function Gallery({ projectId, generateAgain }: { projectId: string; gener
       {open ? (
         <AvatarDetail
           avatar={open}
+          projectId={projectId}
           generateAgain={generateAgain}
           onClose={() => setOpenId(null)}
         />

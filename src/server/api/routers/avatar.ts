@@ -4,7 +4,6 @@ import { deleteAvatar } from "../../generations/avatars";
 import { parseGenerationForm } from "../../generations/form";
 import { submitGeneration } from "../../generations/submit";
 import { generationView, listProjectAvatars } from "../../generations/views";
-import { getOwnedProject } from "../../projects";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const avatarRouter = createTRPCRouter({
@@ -22,10 +21,10 @@ export const avatarRouter = createTRPCRouter({
     };
   }),
 
-  list: protectedProcedure.input(z.object({ projectId: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
-    await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
-    return listProjectAvatars(ctx.db, ctx.user.id, input.projectId);
-  }),
+  /** Gallery tiles; NOT_FOUND unless the project is the caller's (checked inside, see there). */
+  list: protectedProcedure
+    .input(z.object({ projectId: z.string().min(1).max(100) }))
+    .query(({ ctx, input }) => listProjectAvatars(ctx.db, ctx.user.id, input.projectId)),
 
   delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
     await deleteAvatar(ctx.jobs, ctx.user.id, input.id);

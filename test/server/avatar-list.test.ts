@@ -1,0 +1,92 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app";
+import { seedAvatars } from "../helpers/seed-avatars";
+
+/** avatar.list: the gallery's slim tiles, owner only, always what the database holds now. */
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+  return "OK";
+}
+
+const TILE_FIELDS = [
+  "createdAt", "engine", "generationId", "height", "id", "identityLabel", "identityPreserving", "imageUrl",
+  "likeness", "likenessStatus", "model", "name", "offlinePreview", "thumbnailUrl", "width",
+].sort();
+
+describe("avatar.list", () => {
+  it("answers slim tiles, newest first: the tile's fields only, no storage keys or generation details", async () => {
+    const u = await app.signUp();
+    const project = await u.caller.project.create({ name: "Tiles" });
+    const seeded = await seedAvatars(app.db, u.id, project.id, 3, "tiles");
+    const list = await u.caller.avatar.list({ projectId: project.id });
+    expect(list.map((a) => a.name)).toEqual(["Avatar 2", "Avatar 1", "Avatar 0"]);
+    for (const tile of list) expect(Object.keys(tile).sort()).toEqual(TILE_FIELDS);
+    const newest = seeded[2]!.avatar;
+    expect(list[0]).toEqual({
+      id: newest.id,
+      generationId: newest.generationId,
+      name: "Avatar 2",
+      width: 512,
+      height: 512,
+      engine: "photomaker",
+      model: "TencentARC/PhotoMaker-V2",
+      offlinePreview: false,
+      likeness: null,
+      likenessStatus: "unmeasured",
+      identityPreserving: true,
+      identityLabel: null,
+      createdAt: newest.createdAt,
+      thumbnailUrl: `/api/images/${newest.id}?size=thumb`,
+      imageUrl: `/api/images/${newest.id}?size=full`,
+    });
+    expect(JSON.stringify(list)).not.toMatch(/avatars\/|thumb\.webp|full\.png|settings|prompt/);
+  });
+
+  it("answers [] for the caller's empty project, NOT_FOUND for another user's (with or without avatars) or an unknown id", async () => {
+    const owner = await app.signUp();
+    const other = await app.signUp();
+    const full = await owner.caller.project.create({ name: "Full" });
+    const empty = await owner.caller.project.create({ name: "Empty" });
+    await seedAvatars(app.db, owner.id, full.id, 2, "authz");
+    expect(await owner.caller.avatar.list({ projectId: empty.id })).toEqual([]);
+    expect(await codeOf(other.caller.avatar.list({ projectId: full.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(other.caller.avatar.list({ projectId: empty.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(other.caller.avatar.list({ projectId: "does-not-exist" }))).toBe("NOT_FOUND");
+    expect(await codeOf(app.anonymous.avatar.list({ projectId: full.id }))).toBe("UNAUTHORIZED");
+  });
+
+  it("is fresh: a new avatar shows at once, a deleted one is gone at once", async () => {
+    const u = await app.signUp();
+    const project = await u.caller.project.create({ name: "Fresh" });
+    await seedAvatars(app.db, u.id, project.id, 2, "fresh-a");
+    const before = await u.caller.avatar.list({ projectId: project.id });
+    expect(before).toHaveLength(2);
+    const [added] = await seedAvatars(app.db, u.id, project.id, 1, "fresh-b");
+    const after = await u.caller.avatar.list({ projectId: project.id });
+    expect(after.map((a) => a.id).sort()).toEqual([...before.map((a) => a.id), added!.avatar.id].sort());
+    await u.caller.avatar.delete({ id: added!.avatar.id });
+    await u.caller.avatar.delete({ id: before[0]!.id });
+    expect((await u.caller.avatar.list({ projectId: project.id })).map((a) => a.id)).toEqual([before[1]!.id]);
+  });
+
+  it("leaves the generation's details to generation.get", async () => {
+    const u = await app.signUp();
+    const project = await u.caller.project.create({ name: "Details" });
+    await seedAvatars(app.db, u.id, project.id, 1, "details");
+    const [tile] = await u.caller.avatar.list({ projectId: project.id });
+    const g = await u.caller.generation.get({ id: tile!.generationId });
+    expect(g).toMatchObject({ name: tile!.name, projectId: project.id, creditCost: 18, settings: { seed: 0, prompt: expect.any(String) } });
+  });
+});
