@@ -9,6 +9,9 @@ import type { Database } from "./db/client";
 import { account, apikey, session, user, verification } from "./db/schema";
 import type { Env } from "./env";
 
+/** How long a session_data cookie answers for the session without the database. */
+export const SESSION_CACHE_SECONDS = 60;
+
 /**
  * Accounts: better-auth with email + password, cookie sessions, and our Drizzle tables.
  * A new account starts on the free plan with the welcome grant.
@@ -24,6 +27,14 @@ export function createAuth(db: Database, e: Env) {
     // Unset: better-auth's default (on in production only).
     ...(e.AUTH_RATE_LIMIT && { rateLimit: { enabled: e.AUTH_RATE_LIMIT === "on" } }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    // The session and user, signed into a session_data cookie for a minute, so most requests
+    // skip the session query. Trade-off: a session revoked elsewhere (sign-out on another device,
+    // deleted row) stays usable for up to SESSION_CACHE_SECONDS through a cookie cached before.
+    // The cached user decides nothing about access: the plan is read from the database where it
+    // matters (getPlan), admin rights come from ADMIN_EMAILS by email (which can't be changed),
+    // and admin calls and token creation confirm the session in the database first
+    // (freshSessionProcedure in api/trpc.ts).
+    session: { cookieCache: { enabled: true, maxAge: SESSION_CACHE_SECONDS } },
     // Personal API tokens for the REST route (src/server/api-tokens).
     plugins: [apiTokenPlugin()],
     disabledPaths: API_KEY_HTTP_PATHS,

@@ -9,7 +9,7 @@ export function handleTRPCRequest(req: Request, deps: Omit<Context, "user"> & { 
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createContext({ ...deps, headers: req.headers }),
+    createContext: ({ resHeaders }) => createContext({ ...deps, headers: req.headers, resHeaders }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
     },

@@ -22,11 +22,28 @@ export interface Context {
   /** better-auth, for what only it may do (creating API tokens: generation and hashing). */
   auth: Auth;
   user: SessionUser | null;
+  /**
+   * Over HTTP, where the session may come from the cookie cache: whether the session is still in
+   * the database. Absent where the user was already checked there (API tokens, tests).
+   */
+  confirmSession?: () => Promise<boolean>;
 }
 
-export async function createContext(input: Omit<Context, "user"> & { headers: Headers }): Promise<Context> {
-  const session = await input.auth.api.getSession({ headers: input.headers });
-  return { db: input.db, env: input.env, jobs: input.jobs, auth: input.auth, user: session?.user ?? null };
+type ContextInput = Omit<Context, "user" | "confirmSession"> & { headers: Headers; resHeaders?: Headers };
+
+export async function createContext(input: ContextInput): Promise<Context> {
+  const { headers: set, response: session } = await input.auth.api.getSession({ headers: input.headers, returnHeaders: true });
+  // A session read from the database renews the session_data cookie: pass it on to the browser,
+  // so its next requests are answered from the cache again.
+  for (const cookie of set.getSetCookie()) input.resHeaders?.append("set-cookie", cookie);
+  return {
+    db: input.db,
+    env: input.env,
+    jobs: input.jobs,
+    auth: input.auth,
+    user: session?.user ?? null,
+    confirmSession: async () => !!(await input.auth.api.getSession({ headers: input.headers, query: { disableCookieCache: true } })),
+  };
 }
 
 /** "name: Too big: expected string to have <=100 characters" — the field first, then the problem. */
@@ -84,7 +101,16 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+/**
+ * For what a revoked session must not do even within the cookie cache's minute: administration,
+ * and minting an API token (which would outlive the session).
+ */
+export const freshSessionProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  if (ctx.confirmSession && !(await ctx.confirmSession())) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next();
+});
+
+export const adminProcedure = freshSessionProcedure.use(({ ctx, next }) => {
   if (!isAdminEmail(ctx.env.ADMIN_EMAILS, ctx.user.email)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do this." });
   }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { TOKEN_NAME_MAX } from "../../api-tokens/plugin";
 import { createToken, listTokens, revokeToken } from "../../api-tokens/tokens";
-import { createTRPCRouter, protectedProcedure } from "../trpc";
+import { createTRPCRouter, freshSessionProcedure, protectedProcedure } from "../trpc";
 
 /** Personal API tokens for the REST route: create (shown once), list, revoke. */
 export const apiTokenRouter = createTRPCRouter({
-  create: protectedProcedure
+  // A token outlives the session: a revoked (cached) session must not mint one.
+  create: freshSessionProcedure
     .input(z.object({ name: z.string().trim().min(1, "Please name the token").max(TOKEN_NAME_MAX) }))
     .mutation(({ ctx, input }) => createToken(ctx.auth, ctx.user.id, input.name)),
 
