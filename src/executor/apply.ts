@@ -1,8 +1,7 @@
 import type { Db, ExecutorContext } from "./db";
 import { continueRun, ingestInTransaction } from "./events";
-import { deleteJob, deleteRunJobs, enqueue, lockOwnedJob, retryJob, type Job } from "./jobs";
+import { deleteJob, deleteRunJobs, enqueue, leaseDueCall, lockOwnedJob, retryJob, type Job } from "./jobs";
 import { maxAttempts, type CallOutcome, type Op } from "./protocol";
-import { loadFunction } from "./registry";
 import {
   enqueueCall,
   finishRun,
@@ -26,30 +25,39 @@ interface Applying {
   run: Run;
   job: Job;
   now: Date;
+  /** Set when the answer made calls due besides the run's next one (parallel steps). */
+  othersDue?: boolean;
 }
 
-/** Runs `apply` with the run and job locked; a lost lease or a finished run drops the result. */
-async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying) => Promise<void>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+/**
+ * Runs `apply` with the run and job locked; a lost lease or a finished run drops the result.
+ * Returns the run's next call when it is due now, already leased to this worker (see leaseDueCall);
+ * otherwise wakes the scheduler, as the answer may have freed a slot or queued work.
+ */
+async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying) => Promise<void>): Promise<Job | null> {
+  const { next, othersDue } = await ctx.db.transaction(async (tx) => {
     const run = await lockRun(tx, job.runId);
     const owned = await lockOwnedJob(tx, job.id, ctx.workerId);
     if (!owned) {
       ctx.logger.warn(`[executor] lease on job ${job.id} (run ${job.runId}) was lost; its result is dropped`);
-      return;
+      return { next: null, othersDue: false };
     }
     if (!run || isFinished(run.status)) {
       await deleteJob(tx, job.id);
-      return;
+      return { next: null, othersDue: false };
     }
-    await apply({ tx, ctx, run, job: owned, now: new Date(ctx.clock.now()) });
+    const a: Applying = { tx, ctx, run, job: owned, now: new Date(ctx.clock.now()) };
+    await apply(a);
+    return { next: await leaseDueCall(tx, ctx, run.id, a.now), othersDue: a.othersDue ?? false };
   });
-  ctx.kick();
+  if (!next || othersDue) ctx.kick();
+  return next;
 }
 
 /** A serve-URL call came back. */
-export async function applyCallOutcome(ctx: ExecutorContext, job: Job, outcome: CallOutcome, startedAt: Date): Promise<void> {
-  await withLockedJob(ctx, job, async (a) => {
-    const fn = await loadFunction(a.tx, a.run.functionId);
+export async function applyCallOutcome(ctx: ExecutorContext, job: Job, outcome: CallOutcome, startedAt: Date): Promise<Job | null> {
+  return withLockedJob(ctx, job, async (a) => {
+    const fn = await ctx.functions.get(a.tx, a.run.functionId);
     const max = fn ? maxAttempts(fn.config) : 1;
     if (outcome.kind === "complete") return completeRun(a, outcome.output);
     if (outcome.kind === "error") {
@@ -67,8 +75,8 @@ export async function applyCallOutcome(ctx: ExecutorContext, job: Job, outcome: 
 }
 
 /** A sleep ended or a wait timed out: the step resolves to null. */
-export async function applyTimer(ctx: ExecutorContext, job: Job): Promise<void> {
-  await withLockedJob(ctx, job, async (a) => {
+export async function applyTimer(ctx: ExecutorContext, job: Job): Promise<Job | null> {
+  return withLockedJob(ctx, job, async (a) => {
     const op = job.kind === "sleep" ? "Sleep" : "WaitForEvent";
     await recordStep(a.tx, a.run.id, { stepId: job.target, op, status: "completed", data: null, now: a.now });
     await deleteJob(a.tx, job.id);
@@ -84,6 +92,7 @@ async function applyOps(a: Applying, ops: Op[], retryAfter: string | null, max: 
     await setDisableImmediateExecution(tx, run.id);
     run.disableImmediateExecution = true;
   }
+  if (ops.length > 1) a.othersDue = true;
   for (const op of ops) {
     const step = { stepId: op.id, name: op.displayName ?? op.name ?? null, now };
     switch (op.op) {

@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { FunctionCache } from "./registry";
 import type { Clock } from "./time";
 
 /** Any drizzle Postgres database or transaction (PGlite or postgres.js); the executor needs no schema typing. */
@@ -22,4 +23,6 @@ export interface ExecutorContext {
   leaseMs: number;
   /** Called when new work may be due now (wakes the scheduler). */
   kick(): void;
+  /** The synced functions, cached. */
+  functions: FunctionCache;
 }

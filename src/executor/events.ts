@@ -4,7 +4,7 @@ import { matches } from "./expressions";
 import { ulid } from "./ids";
 import { deleteJob, runHasJobs } from "./jobs";
 import type { EventPayload, IncomingEvent } from "./protocol";
-import { concurrencyFor, loadFunctions, runPriority, triggeredBy } from "./registry";
+import { concurrencyFor, runPriority, triggeredBy } from "./registry";
 import { createRun, enqueueCall, isFinished, lockRun, recordStep, type Run } from "./runs";
 import { executorEvents as events, executorJobs as jobs } from "./schema";
 
@@ -27,7 +27,7 @@ export async function ingestInTransaction(
   seed: string | null,
 ): Promise<string[]> {
   const now = new Date(ctx.clock.now());
-  const fns = await loadFunctions(tx);
+  const fns = await ctx.functions.all(tx);
   const ids: string[] = [];
   for (const [index, input] of incoming.entries()) {
     const id = ulid(now.getTime());

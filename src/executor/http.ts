@@ -66,6 +66,7 @@ async function route(ctx: ExecutorContext, req: IncomingMessage, res: ServerResp
     const body = registerBodySchema.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, `Invalid registration: ${body.error.message}`);
     await registerApp(ctx.db, body.data, ctx.logger, new Date(ctx.clock.now()));
+    ctx.functions.clear();
     ctx.logger.info(`[executor] synced ${body.data.functions.length} function(s) of ${body.data.appName} from ${body.data.url}`);
     return send(res, 200, { ok: true, modified: true });
   }

@@ -4,6 +4,7 @@ import type { Db, ExecutorContext, Logger } from "./db";
 import { ulid } from "./ids";
 import { releaseAllLeases } from "./jobs";
 import { createHttpServer } from "./http";
+import { createFunctionCache } from "./registry";
 import { createScheduler } from "./scheduler";
 import { createClock, createWaker } from "./time";
 import { getRun, listRuns, type RunFilter, type RunView } from "./views";
@@ -81,6 +82,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
     workerId: `${hostname()}:${process.pid}:${ulid()}`,
     leaseMs: options.leaseMs ?? 30_000,
     kick: () => waker.wake(),
+    functions: createFunctionCache(),
   };
   const scheduler = createScheduler(ctx, waker, {
     maxInFlight: options.maxInFlight ?? 32,

@@ -84,6 +84,27 @@ export async function claimJobs(ctx: ExecutorContext, max: number): Promise<Job[
   });
 }
 
+/**
+ * Leases the run's next due call inside the transaction that just finished its previous one, so
+ * the worker goes on with the run at once instead of another claim round (and its wake-up).
+ * The run keeps the concurrency slot its finished job held: the bucket's count does not change.
+ */
+export async function leaseDueCall(tx: Db, ctx: ExecutorContext, runId: string, now: Date): Promise<Job | null> {
+  const due = tx
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.runId, runId), eq(jobs.kind, "call"), lte(jobs.runAt, now), isNull(jobs.lockedUntil)))
+    .orderBy(asc(jobs.sortAt), asc(jobs.id))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  const [job] = await tx
+    .update(jobs)
+    .set({ lockedUntil: new Date(now.getTime() + ctx.leaseMs), lockedBy: ctx.workerId })
+    .where(inArray(jobs.id, due))
+    .returning();
+  return job ?? null;
+}
+
 /** Extends this worker's leases on jobs still in progress. */
 export async function renewLeases(ctx: ExecutorContext, ids: number[]): Promise<void> {
   if (ids.length === 0) return;

@@ -62,9 +62,36 @@ export async function loadFunctions(db: Db): Promise<RegisteredFunction[]> {
   return rows.map((row) => ({ id: row.id, appId: row.appId, url: row.url, config: functionConfigSchema.parse(row.config) }));
 }
 
-export async function loadFunction(db: Db, id: string): Promise<RegisteredFunction | null> {
-  const [row] = await db.select().from(executorFunctions).where(eq(executorFunctions.id, id));
-  return row ? { id: row.id, appId: row.appId, url: row.url, config: functionConfigSchema.parse(row.config) } : null;
+export interface FunctionCache {
+  all(db: Db): Promise<RegisteredFunction[]>;
+  get(db: Db, id: string): Promise<RegisteredFunction | null>;
+  /** Called when this process stores a sync. */
+  clear(): void;
+}
+
+/**
+ * Functions change only when an app syncs, yet every call and every event read them (a tenth of
+ * the executor's queries). They are kept for `ttlMs`, so another process's sync shows within
+ * that; a sync stored by this process, or an id not found, reloads at once.
+ */
+export function createFunctionCache(ttlMs = 1_000): FunctionCache {
+  let cached: { at: number; list: RegisteredFunction[]; byId: Map<string, RegisteredFunction> } | null = null;
+  const load = async (db: Db) => {
+    const list = await loadFunctions(db);
+    cached = { at: Date.now(), list, byId: new Map(list.map((fn) => [fn.id, fn])) };
+    return cached;
+  };
+  const fresh = (db: Db) => (cached && Date.now() - cached.at < ttlMs ? Promise.resolve(cached) : load(db));
+  return {
+    all: async (db) => (await fresh(db)).list,
+    async get(db, id) {
+      const found = (await fresh(db)).byId.get(id);
+      return found ?? (await load(db)).byId.get(id) ?? null;
+    },
+    clear() {
+      cached = null;
+    },
+  };
 }
 
 function nameMatches(pattern: string, name: string): boolean {

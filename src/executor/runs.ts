@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { ulid } from "./ids";
 import { enqueue } from "./jobs";
@@ -56,10 +56,6 @@ export async function lockRun(tx: Db, id: string): Promise<Run | null> {
   return run ?? null;
 }
 
-export async function getRunRow(db: Db, id: string): Promise<Run | null> {
-  const [run] = await db.select().from(runs).where(eq(runs.id, id));
-  return run ?? null;
-}
 
 export function isFinished(status: RunStatus): boolean {
   return status === "completed" || status === "failed";
@@ -85,9 +81,12 @@ export async function isMemoised(tx: Db, runId: string, stepId: string): Promise
   return row?.seq !== null && row?.seq !== undefined;
 }
 
-/** Counts a call against the run (and the planned step it runs) as it starts. */
-export async function recordCallStart(db: Db, run: Run, target: string, attempt: number, now: Date): Promise<void> {
-  await db
+/**
+ * Counts a call against the run (and the planned step it runs) as it starts, and returns the run;
+ * null when it is gone or already finished (then there is nothing to call).
+ */
+export async function startCall(db: Db, runId: string, target: string, attempt: number, now: Date): Promise<Run | null> {
+  const [run] = await db
     .update(runs)
     .set({
       status: sql`case when ${runs.status} = 'queued' then 'running' else ${runs.status} end`,
@@ -95,13 +94,16 @@ export async function recordCallStart(db: Db, run: Run, target: string, attempt:
       calls: sql`${runs.calls} + 1`,
       retries: attempt > 0 ? sql`${runs.retries} + 1` : runs.retries,
     })
-    .where(eq(runs.id, run.id));
+    .where(and(eq(runs.id, runId), notInArray(runs.status, ["completed", "failed"])))
+    .returning();
+  if (!run) return null;
   if (target !== "step") {
     await db
       .update(steps)
       .set({ status: "running", startedAt: sql`coalesce(${steps.startedAt}, ${now.toISOString()}::timestamptz)` })
       .where(and(eq(steps.runId, run.id), eq(steps.stepId, target)));
   }
+  return run;
 }
 
 export interface StepRecord {

@@ -3,8 +3,7 @@ import { callFunction } from "./caller";
 import type { ExecutorContext } from "./db";
 import { claimJobs, deleteJob, nextWakeAt, releaseLeases, renewLeases, type Job } from "./jobs";
 import type { CallOutcome } from "./protocol";
-import { loadFunction } from "./registry";
-import { getRunRow, isFinished, loadMemo, recordCallStart } from "./runs";
+import { loadMemo, startCall } from "./runs";
 import type { createWaker } from "./time";
 
 /**
@@ -59,7 +58,10 @@ export function createScheduler(
       const next = await nextWakeAt(ctx.db);
       if (!next) return options.pollIntervalMs;
       const wait = next.getTime() - ctx.clock.now();
-      return wait <= 0 ? Math.min(BLOCKED_RECHECK_MS, options.pollIntervalMs) : Math.min(wait, options.pollIntervalMs);
+      if (wait > 0) return Math.min(wait, options.pollIntervalMs);
+      // Due but blocked by a concurrency limit. When this worker holds slots, each job it finishes
+      // kicks the loop; only slots held by other processes need a quick look again.
+      return inFlight.size > 0 ? options.pollIntervalMs : Math.min(BLOCKED_RECHECK_MS, options.pollIntervalMs);
     } catch (error) {
       ctx.logger.error("[executor] reading the queue failed:", error);
       return options.pollIntervalMs;
@@ -69,34 +71,44 @@ export function createScheduler(
   function dispatch(job: Job): void {
     const controller = new AbortController();
     inFlight.set(job.id, controller);
-    const task = runJob(job, controller.signal)
-      .catch((error: unknown) => ctx.logger.error(`[executor] job ${job.id} (run ${job.runId}) failed:`, error))
-      .finally(() => {
+    const task: Promise<void> = runJob(job, controller.signal)
+      .catch((error: unknown) => {
+        ctx.logger.error(`[executor] job ${job.id} (run ${job.runId}) failed:`, error);
+        return null;
+      })
+      .then((next) => {
         inFlight.delete(job.id);
         tasks.delete(task);
+        // The run's next call, already leased: it takes this job's place at once.
+        if (next && running) return dispatch(next);
         waker.wake();
+        // Stopping: give it back (stop() awaits this task, so the release is done before it returns).
+        if (next) return releaseLeases(ctx, [next.id]).catch((error: unknown) => ctx.logger.error("[executor] releasing a lease failed:", error));
       });
     tasks.add(task);
   }
 
-  async function runJob(job: Job, stopSignal: AbortSignal): Promise<void> {
+  /** Runs one job; returns the run's next call when this worker may go straight on with it. */
+  async function runJob(job: Job, stopSignal: AbortSignal): Promise<Job | null> {
     if (job.kind !== "call") return applyTimer(ctx, job);
-    const run = await getRunRow(ctx.db, job.runId);
-    if (!run || isFinished(run.status)) return deleteJob(ctx.db, job.id);
-    const fn = await loadFunction(ctx.db, run.functionId);
     const startedAt = new Date(ctx.clock.now());
+    const run = await startCall(ctx.db, job.runId, job.target, job.attempt, startedAt);
+    if (!run) {
+      await deleteJob(ctx.db, job.id); // the run is gone or already finished
+      return null;
+    }
+    const fn = await ctx.functions.get(ctx.db, run.functionId);
     let outcome: CallOutcome;
     if (!fn) {
       outcome = { kind: "error", retriable: true, retryAfter: null, error: { name: "Error", message: `Function ${run.functionId} is not registered; sync the app` } };
     } else {
       const memo = await loadMemo(ctx.db, run.id);
-      await recordCallStart(ctx.db, run, job.target, job.attempt, startedAt);
       const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(options.requestTimeoutMs)]);
       outcome = await callFunction({ fn, run, job, memo, signal });
     }
     // Abandoned at shutdown: the lease is released and the call made again later, attempt unspent.
-    if (stopSignal.aborted) return;
-    await applyCallOutcome(ctx, job, outcome, startedAt);
+    if (stopSignal.aborted) return null;
+    return applyCallOutcome(ctx, job, outcome, startedAt);
   }
 
   return {

@@ -43,6 +43,12 @@ export function notifyGenerationChanged(generationId: string): void {
   changes.emit("change", generationId);
 }
 
+/** Calls `listener` with the id of every generation this process changes; returns the unsubscribe. */
+export function onGenerationChanged(listener: (generationId: string) => void): () => void {
+  changes.on("change", listener);
+  return () => changes.off("change", listener);
+}
+
 /** Changes when anything shown about the generation changes; short and stable. */
 export function versionOf(view: GenerationView): string {
   const shown = [view.status, view.stage, view.stageDetail, view.attempts, view.engine, view.errorCode, view.refundedCredits];
