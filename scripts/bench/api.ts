@@ -1,13 +1,18 @@
-import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { percentile, round } from "./stats";
+import { freePort } from "../../test/helpers/net";
+import { ensureBuild, startNext } from "./next-server";
+import { percentile, round, runChild } from "./stats";
 
 /**
- * avatar.list (200 avatars) over HTTP at 50 connections against a bare handler answering the same
- * JSON, both served by the same node:http server in a child process; the load comes from
- * autocannon in this process. Each side: a warm-up, then a measured run; they alternate.
+ * avatar.list (200 avatars) over HTTP at 50 connections against a bare Next.js route handler
+ * answering the same JSON (src/app/api/bench/bare), both served by one real production server:
+ * `next build`, then src/server/start.ts as `npm start` runs it, on a scratch database seeded by
+ * api-server.ts. The load comes from autocannon in this process. A warm-up per side, then the
+ * sides alternate, twice each.
  */
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -22,91 +27,164 @@ type Autocannon = (opts: Record<string, unknown>, done: (err: Error | null, resu
 // autocannon ships no types; this is the part of its API used here.
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
+interface Run {
+  seconds: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  times: number[];
+}
+
 function load(url: string, headers: Record<string, string>, seconds: number) {
-  return new Promise<{ rps: number; p50: number; p95: number; total: number; non2xx: number; errors: number }>((resolve, reject) => {
+  return new Promise<Run>((resolve, reject) => {
     const times: number[] = [];
     const instance = autocannon({ url, connections: 50, duration: seconds, headers }, (err, result) => {
       if (err) return reject(err);
-      resolve({
-        rps: (result.requests.total - result.non2xx) / seconds,
-        p50: percentile(times, 50),
-        p95: percentile(times, 95),
-        total: result.requests.total,
-        non2xx: result.non2xx,
-        errors: result.errors + result.timeouts,
-      });
+      // errors = timeouts (10 s) and socket errors; non2xx must stay 0 (a 4xx/5xx would be a broken run).
+      resolve({ seconds, total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts, times });
     });
     instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
   });
 }
 
-interface Ready {
-  url: string;
-  cookie: string;
-  trpcPath: string;
-  barePath: string;
+function summary(runs: Run[]) {
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const total = runs.reduce((s, r) => s + r.total, 0);
+  const non2xx = runs.reduce((s, r) => s + r.non2xx, 0);
+  const times = runs.flatMap((r) => r.times);
+  return {
+    requestsPerSecond: round((total - non2xx) / seconds),
+    p50Ms: round(percentile(times, 50)),
+    p95Ms: round(percentile(times, 95)),
+    requests: total,
+    non2xx,
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    perRunRequestsPerSecond: runs.map((r) => round((r.total - r.non2xx) / r.seconds)),
+  };
+}
+
+interface Seeded {
+  email: string;
+  password: string;
+  avatars: number;
+  projectId: string;
+  listPath: string;
   bytes: number;
   database: string;
 }
 
-export async function benchApi(options: { seconds: number; warmupSeconds: number }) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "api-server.ts")], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, LOG_LEVEL: "silent" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let scratch = "";
-  child.stderr.on("data", (d: Buffer) => {
-    const text = d.toString();
-    scratch = /scratch database (\S+)/.exec(text)?.[1] ?? scratch;
-    if (!text.includes("scratch database")) process.stderr.write(text);
-  });
+export async function benchApi(options: { seconds: number; warmupSeconds: number; rounds?: number }) {
+  const rounds = options.rounds ?? 2;
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const build = ensureBuild(distDir);
+  const scratch = mkdtempSync(path.join(tmpdir(), "bench-api-"));
+  const bareFile = path.join(scratch, "avatar-list.json");
+  const [port, executorPort] = [await freePort(), await freePort()];
+  const scratchDb = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
+  const env: Record<string, string> = {
+    PORT: String(port),
+    PGLITE_DIR: path.join(scratch, "pglite"),
+    DATA_DIR: path.join(scratch, "data"),
+    STORAGE_DIR: path.join(scratch, "storage"),
+    BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
+    BENCH_BARE_JSON: bareFile,
+    LOG_LEVEL: "warn",
+    ...(scratchDb && { DATABASE_URL: scratchDb.url }),
+  };
+  let server: Awaited<ReturnType<typeof startNext>> | undefined;
   try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        const line = out.split("\n").find((l) => l.startsWith("{"));
-        if (line) resolve(JSON.parse(line) as Ready);
+    const seeded = await runChild<Seeded>("api-server.ts", [], env);
+    server = await startNext(
+      { ...env, FACE_CHECK: "off", AUTH_RATE_LIMIT: "off", GENERATION_ENGINE: "offline", EXECUTOR_PORT: String(executorPort), NEXT_DIST_DIR: distDir },
+      port,
+    );
+    const { url } = server;
+    const barePath = "/api/bench/bare";
+
+    // A browser's sign-in over HTTP: the session cookie and better-auth's session_data cache
+    // cookie (valid 60 s; a browser gets it renewed by its first request after that). Signing in
+    // again before each measured run keeps autocannon's fixed cookie inside that window, as a
+    // browser's is.
+    const signIn = async () => {
+      const res = await fetch(`${url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: url },
+        body: JSON.stringify({ email: seeded.email, password: seeded.password }),
       });
-      child.on("exit", (code) => reject(new Error(`api-server exited with ${code}`)));
-    });
+      if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+      const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      if (!cookie.includes("session_token=")) throw new Error("sign-in set no session cookie");
+      return cookie;
+    };
+
+    // Both sides answer the same bytes: the body avatar.list answered when seeding.
+    const expected = readFileSync(bareFile, "utf8");
+    const cookie = await signIn();
+    for (const [label, p, headers] of [["avatar.list", seeded.listPath, { cookie }], ["bare", barePath, {}]] as const) {
+      const res = await fetch(url + p, { headers });
+      const body = await res.text();
+      if (res.status !== 200 || body !== expected) throw new Error(`${label} answered ${res.status}, not the expected ${seeded.bytes} bytes: ${body.slice(0, 300)}`);
+    }
+
     // A load run ends with requests still queued in the server; wait until it answers promptly
     // again, or the next run would be measured against the previous one's backlog.
     const settle = async () => {
       for (let i = 0; i < 60; i++) {
         const started = performance.now();
-        await fetch(ready.url + ready.barePath).then((r) => r.arrayBuffer());
+        await fetch(url + barePath).then((r) => r.arrayBuffer());
         if (performance.now() - started < 100) return;
         await new Promise((r) => setTimeout(r, 500));
       }
     };
-    const trpc = async () => (await settle(), load(ready.url + ready.trpcPath, { cookie: ready.cookie }, options.seconds));
-    const bare = async () => (await settle(), load(ready.url + ready.barePath, {}, options.seconds));
-    await load(ready.url + ready.barePath, {}, options.warmupSeconds);
-    await settle();
-    await load(ready.url + ready.trpcPath, { cookie: ready.cookie }, options.warmupSeconds);
-    const b = await bare();
-    const t = await trpc();
+    const trpc = async (seconds: number) => {
+      await settle();
+      return load(url + seeded.listPath, { cookie: await signIn() }, seconds);
+    };
+    const bare = async (seconds: number) => (await settle(), load(url + barePath, {}, seconds));
+    await bare(options.warmupSeconds);
+    await trpc(options.warmupSeconds);
+    const b: Run[] = [];
+    const t: Run[] = [];
+    for (let i = 0; i < rounds; i++) {
+      b.push(await bare(options.seconds));
+      t.push(await trpc(options.seconds));
+    }
+    const avatarList = summary(t);
+    const bareHandler = summary(b);
     return {
-      server: "node:http in a child process, fetch-style handlers (no Next.js build)",
-      database: ready.database,
-      responseBytes: ready.bytes,
+      server: "next start (production build)",
+      build: { distDir, ...build },
+      database: seeded.database,
+      avatars: seeded.avatars,
+      responseBytes: seeded.bytes,
       connections: 50,
       seconds: options.seconds,
-      // errors = timeouts (10 s) and socket errors; non2xx must stay 0 (a 4xx/5xx would be a broken run).
-      avatarList: { requestsPerSecond: round(t.rps), p50Ms: round(t.p50), p95Ms: round(t.p95), requests: t.total, non2xx: t.non2xx, errors: t.errors },
-      bareHandler: { requestsPerSecond: round(b.rps), p50Ms: round(b.p50), p95Ms: round(b.p95), requests: b.total, non2xx: b.non2xx, errors: b.errors },
-      ratio: b.rps > 0 ? round(t.rps / b.rps, 2) : null,
+      rounds,
+      avatarList,
+      bareHandler,
+      ratio: bareHandler.requestsPerSecond > 0 ? round(avatarList.requestsPerSecond / bareHandler.requestsPerSecond, 2) : null,
       targets: { ratioMin: 0.8 },
-      met: { ratio: b.rps > 0 && t.rps / b.rps >= 0.8 },
+      met: { ratio: bareHandler.requestsPerSecond > 0 && avatarList.requestsPerSecond / bareHandler.requestsPerSecond >= 0.8 },
     };
   } finally {
-    child.kill("SIGKILL");
-    if (scratch && process.env.DATABASE_URL) {
-      const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => {});
-      await admin.end();
-    }
+    await server?.stop();
+    await scratchDb?.drop();
+    rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A scratch database on the server DATABASE_URL names, dropped at the end. */
+async function createScratchDatabase(serverUrl: string) {
+  const name = `bench_api_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    },
+  };
 }
