@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { seedAvatars } from "../helpers/seed-avatars";
@@ -79,6 +80,35 @@ describe("avatar.list", () => {
     await u.caller.avatar.delete({ id: added!.avatar.id });
     await u.caller.avatar.delete({ id: before[0]!.id });
     expect((await u.caller.avatar.list({ projectId: project.id })).map((a) => a.id)).toEqual([before[1]!.id]);
+  });
+
+  it("is fresh after changes made behind the app's back (another process, plain SQL): likeness, name, move, delete", async () => {
+    const u = await app.signUp();
+    const project = await u.caller.project.create({ name: "Behind" });
+    const other = await u.caller.project.create({ name: "Elsewhere" });
+    const [a, b] = await seedAvatars(app.db, u.id, project.id, 2, "behind");
+    const list = () => u.caller.avatar.list({ projectId: project.id });
+    expect(await list()).toHaveLength(2);
+    await app.db.execute(sql`update avatars set likeness = 77, likeness_status = 'measured' where id = ${a!.avatar.id}`);
+    expect((await list()).find((t) => t.id === a!.avatar.id)).toMatchObject({ likeness: 77, likenessStatus: "measured" });
+    await app.db.execute(sql`update generations set settings = jsonb_set(settings, '{name}', '"Renamed"') where id = ${b!.generation.id}`);
+    expect((await list()).find((t) => t.id === b!.avatar.id)?.name).toBe("Renamed");
+    await app.db.execute(sql`update avatars set project_id = ${other.id} where id = ${b!.avatar.id}`);
+    expect((await list()).map((t) => t.id)).toEqual([a!.avatar.id]);
+    expect((await u.caller.avatar.list({ projectId: other.id })).map((t) => t.id)).toEqual([b!.avatar.id]);
+    await app.db.execute(sql`delete from avatars where id = ${a!.avatar.id}`);
+    expect(await list()).toEqual([]);
+  });
+
+  it("answers NOT_FOUND at once when the project is deleted or was never the caller's, even after a cached answer", async () => {
+    const owner = await app.signUp();
+    const other = await app.signUp();
+    const project = await owner.caller.project.create({ name: "Cached" });
+    await seedAvatars(app.db, owner.id, project.id, 2, "cached");
+    expect(await owner.caller.avatar.list({ projectId: project.id })).toHaveLength(2);
+    expect(await codeOf(other.caller.avatar.list({ projectId: project.id }))).toBe("NOT_FOUND");
+    await owner.caller.project.delete({ id: project.id });
+    expect(await codeOf(owner.caller.avatar.list({ projectId: project.id }))).toBe("NOT_FOUND");
   });
 
   it("leaves the generation's details to generation.get", async () => {

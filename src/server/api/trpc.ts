@@ -1,5 +1,4 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError } from "zod";
 import { isAdminEmail } from "../accounts";
 import type { Auth, SessionUser } from "../auth";
@@ -9,6 +8,7 @@ import type { Env } from "../env";
 import { BadInputError, NotFoundError } from "../errors";
 import { FaceRoomError } from "../faces";
 import { GenerationStartError, type StartDeps } from "../generations/store";
+import { transformer } from "./transformer";
 
 /**
  * Context, procedures and middlewares: the one place where requests become callers and domain
@@ -52,7 +52,7 @@ export function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const field = zod ? zod.issues[0]?.path.join(".") : error.cause instanceof BadInputError ? error.cause.field : undefined;

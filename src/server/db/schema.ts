@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   doublePrecision,
@@ -31,6 +32,11 @@ export const projects = pgTable(
     name: text("name").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Bumped by a trigger (drizzle/0001) in the same transaction as any change to the project's
+     * avatars, from any process: avatar.list answers from its cache only while this is unchanged.
+     */
+    avatarsVersion: bigint("avatars_version", { mode: "number" }).notNull().default(0),
   },
   (t) => [index("projects_user_id_idx").on(t.userId, t.createdAt)],
 );

@@ -1,8 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { avatars, generations } from "../db/schema";
 import { NotFoundError } from "../errors";
-import { getOwnedProject } from "../projects";
 import type { GenerationSettings } from "./settings";
 import type { Generation } from "./store";
 
@@ -69,51 +68,6 @@ export async function listProjectGenerations(db: Database, userId: string, proje
     .limit(200);
   return rows.map(generationView);
 }
-
-/**
- * The gallery's tiles: what a tile shows, from one narrow query (the generation's name only, not
- * its settings, attempts or face boxes — the detail view fetches those with generation.get).
- * Ownership costs no extra query when there are avatars (each row is the caller's own); only an
- * empty list asks whether the project is theirs, so another user's project is NOT_FOUND.
- */
-export async function listProjectAvatars(db: Database, userId: string, projectId: string) {
-  const rows = await db
-    .select({
-      id: avatars.id,
-      generationId: avatars.generationId,
-      name: sql<string>`${generations.settings}->>'name'`,
-      width: avatars.width,
-      height: avatars.height,
-      engine: avatars.engine,
-      model: avatars.model,
-      offlinePreview: avatars.offlinePreview,
-      likeness: avatars.likeness,
-      likenessStatus: avatars.likenessStatus,
-      identityPreserving: avatars.identityPreserving,
-      createdAt: avatars.createdAt,
-    })
-    .from(avatars)
-    .innerJoin(generations, eq(generations.id, avatars.generationId))
-    .where(and(eq(avatars.projectId, projectId), eq(avatars.userId, userId)))
-    .orderBy(desc(avatars.createdAt));
-  if (rows.length === 0) await getOwnedProject(db, userId, projectId);
-  return rows.map((a) => ({
-    id: a.id,
-    generationId: a.generationId,
-    name: a.name,
-    width: a.width,
-    height: a.height,
-    engine: a.engine,
-    model: a.model,
-    offlinePreview: a.offlinePreview,
-    ...likenessView(a),
-    createdAt: a.createdAt,
-    thumbnailUrl: `/api/images/${a.id}?size=thumb`,
-    imageUrl: `/api/images/${a.id}?size=full`,
-  }));
-}
-
-export type AvatarTile = Awaited<ReturnType<typeof listProjectAvatars>>[number];
 
 /** The label every FLUX stand-in carries: it keeps no identity from the photos. */
 export const NOT_IDENTITY_PRESERVING = "not identity-preserving";

@@ -3,7 +3,8 @@ import { faceRoomFor } from "../../faces";
 import { deleteAvatar } from "../../generations/avatars";
 import { parseGenerationForm } from "../../generations/form";
 import { submitGeneration } from "../../generations/submit";
-import { generationView, listProjectAvatars } from "../../generations/views";
+import { listProjectAvatars } from "../../generations/tiles";
+import { generationView } from "../../generations/views";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const avatarRouter = createTRPCRouter({

@@ -1,0 +1,107 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { markImmutable } from "../api/transformer";
+import type { Database } from "../db/client";
+import { avatars, generations, projects } from "../db/schema";
+import { NotFoundError } from "../errors";
+import { likenessView } from "./views";
+
+/**
+ * The gallery's tiles (avatar.list): what a tile shows, no storage keys and no generation details
+ * (the detail view fetches those with generation.get).
+ *
+ * Cached per process, and exact across processes: projects.avatars_version is bumped by a trigger
+ * in the same transaction as any change to the project's avatars (drizzle/0001). Each request
+ * reads the version with the ownership check (one indexed row); the cache answers only for the
+ * same user, project and version. A miss reads the version and the tiles in one statement, one
+ * snapshot, so a cached list always belongs to the version it is stored under.
+ */
+const CACHE_SIZE = 200;
+const cache = new Map<string, { version: number; tiles: readonly AvatarTile[] }>();
+
+export async function listProjectAvatars(db: Database, userId: string, projectId: string): Promise<readonly AvatarTile[]> {
+  const [project] = await db
+    .select({ version: projects.avatarsVersion })
+    .from(projects)
+    .where(and(eq(projects.id, projectId), eq(projects.userId, userId)));
+  if (!project) throw new NotFoundError("Project");
+  const key = `${userId}\n${projectId}`;
+  const hit = cache.get(key);
+  if (hit?.version === project.version) {
+    // Most recently used last, so the oldest entry is the first to go.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.tiles;
+  }
+  const fresh = await loadTiles(db, userId, projectId);
+  if (!fresh) throw new NotFoundError("Project"); // deleted since the check above
+  cache.delete(key);
+  cache.set(key, fresh);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return fresh.tiles;
+}
+
+/** The version and the tiles from one statement (projects left join avatars): one snapshot. */
+async function loadTiles(db: Database, userId: string, projectId: string) {
+  const rows = await db
+    .select({
+      version: projects.avatarsVersion,
+      id: avatars.id,
+      generationId: avatars.generationId,
+      name: sql<string>`${generations.settings}->>'name'`,
+      width: avatars.width,
+      height: avatars.height,
+      engine: avatars.engine,
+      model: avatars.model,
+      offlinePreview: avatars.offlinePreview,
+      likeness: avatars.likeness,
+      likenessStatus: avatars.likenessStatus,
+      identityPreserving: avatars.identityPreserving,
+      createdAt: avatars.createdAt,
+    })
+    .from(projects)
+    .leftJoin(avatars, and(eq(avatars.projectId, projects.id), eq(avatars.userId, userId)))
+    .leftJoin(generations, eq(generations.id, avatars.generationId))
+    .where(and(eq(projects.id, projectId), eq(projects.userId, userId)))
+    .orderBy(desc(avatars.createdAt));
+  if (rows.length === 0) return null;
+  const tiles = rows.flatMap((a) =>
+    a.id === null
+      ? []
+      : [
+          Object.freeze({
+            id: a.id,
+            generationId: a.generationId!,
+            name: a.name,
+            width: a.width!,
+            height: a.height!,
+            engine: a.engine!,
+            model: a.model!,
+            offlinePreview: a.offlinePreview!,
+            ...likenessView({ likeness: a.likeness, likenessStatus: a.likenessStatus!, identityPreserving: a.identityPreserving! }),
+            createdAt: a.createdAt!,
+            thumbnailUrl: `/api/images/${a.id}?size=thumb`,
+            imageUrl: `/api/images/${a.id}?size=full`,
+          }),
+        ],
+  );
+  // Shared by every request that hits the cache: frozen, and serialized once (api/transformer.ts).
+  return { version: rows[0]!.version, tiles: markImmutable(Object.freeze(tiles)) };
+}
+
+export interface AvatarTile {
+  id: string;
+  generationId: string;
+  name: string;
+  width: number;
+  height: number;
+  engine: (typeof avatars.$inferSelect)["engine"];
+  model: string;
+  offlinePreview: boolean;
+  likeness: number | null;
+  likenessStatus: (typeof avatars.$inferSelect)["likenessStatus"];
+  identityPreserving: boolean;
+  identityLabel: string | null;
+  createdAt: Date;
+  thumbnailUrl: string;
+  imageUrl: string;
+}
