@@ -6,6 +6,8 @@ import type { Run } from "./runs";
 /** One HTTP call to the serve URL, exactly as Inngest makes it (minus signing, as in dev mode). */
 
 export interface CallInput {
+  /** Offer the SDK checkpointing (`fn_id`, `qi_id`); it still decides per call. */
+  checkpointing: boolean;
   fn: RegisteredFunction;
   run: Run;
   job: Job;
@@ -13,14 +15,15 @@ export interface CallInput {
   signal: AbortSignal;
 }
 
-export function buildCallBody({ fn, run, job, memo }: Omit<CallInput, "signal">): CallBody {
+export function buildCallBody({ checkpointing, fn, run, job, memo }: Omit<CallInput, "signal">): CallBody {
   const event = run.event as EventPayload;
   return {
     event,
     events: [event],
     steps: memo.steps,
-    // No `fn_id`: with it the SDK switches to checkpointing against Inngest's REST API.
     ctx: {
+      // With `fn_id` the SDK checkpoints steps to POST /v1/checkpoint/:runId/async, naming the job by `qi_id`.
+      ...(checkpointing && { fn_id: fn.id, qi_id: String(job.id) }),
       run_id: run.id,
       attempt: job.attempt,
       max_attempts: maxAttempts(fn.config),

@@ -25,4 +25,8 @@ export interface ExecutorContext {
   kick(): void;
   /** The synced functions, cached. */
   functions: FunctionCache;
+  /** Send `ctx.fn_id` so the SDK checkpoints each step (see checkpoint.ts). */
+  checkpointing: boolean;
+  /** Per job in flight here: when its call started or last checkpointed (step start times). */
+  callMarks: Map<number, Date>;
 }

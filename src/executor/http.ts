@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { ExecutorContext } from "./db";
+import { applyCheckpoint, checkpointBodySchema } from "./checkpoint";
 import { ingestEvents } from "./events";
 import { incomingEventsSchema, registerBodySchema } from "./protocol";
 import { registerApp } from "./registry";
@@ -8,7 +9,8 @@ import { getRun, listRuns, type RunFilter } from "./views";
 
 /**
  * The executor's HTTP face, the subset of the Inngest dev server API the SDK uses:
- * `POST /fn/register` (sync), `POST /e/:key` (events), plus a read API
+ * `POST /fn/register` (sync), `POST /e/:key` (events), `POST /v1/checkpoint/:runId/async`
+ * (steps finished within a call, see checkpoint.ts), plus a read API
  * `GET /v0/runs[?functionId=&status=&eventId=&limit=]` and `GET /v0/runs/:id`.
  */
 
@@ -76,6 +78,15 @@ async function route(ctx: ExecutorContext, req: IncomingMessage, res: ServerResp
     const list = Array.isArray(body.data) ? body.data : [body.data];
     const ids = await ingestEvents(ctx, list, req.headers["x-inngest-event-id-seed"]?.toString() ?? null);
     return send(res, 200, { ids, status: 200 });
+  }
+  const checkpointMatch = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(path);
+  if (method === "POST" && checkpointMatch?.[1]) {
+    const body = checkpointBodySchema.safeParse(await readJson(req));
+    if (!body.success) throw new HttpError(400, `Invalid checkpoint: ${body.error.message}`);
+    const result = await applyCheckpoint(ctx, decodeURIComponent(checkpointMatch[1]), body.data);
+    if (result === "stale") return send(res, 409, { error: "Stale dispatch: the run finished or the call's lease is gone" });
+    if (result === "unsupported") return send(res, 400, { error: "Only finished steps are checkpointed locally" });
+    return send(res, 200, { ok: true });
   }
   if (method === "GET" && path === "/v0/runs") return send(res, 200, { data: await listRuns(ctx.db, runFilter(url.searchParams)) });
   const runMatch = /^\/v0\/runs\/([^/]+)$/.exec(path);

@@ -38,6 +38,11 @@ export interface LocalExecutorOptions {
    * where leases of a killed process expire after `leaseMs`.
    */
   exclusive?: boolean;
+  /**
+   * Let the SDK run a function's steps back to back in one call, checkpointing each
+   * (inngest@4's default against Inngest itself); false = one call per step. Default true.
+   */
+  checkpointing?: boolean;
   /** How long `start()` keeps retrying the sync PUT while the app comes up; default 15 s. */
   syncTimeoutMs?: number;
   /** How long `stop()` waits for in-flight calls; default 5 s. */
@@ -83,6 +88,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
     leaseMs: options.leaseMs ?? 30_000,
     kick: () => waker.wake(),
     functions: createFunctionCache(),
+    checkpointing: options.checkpointing ?? true,
+    callMarks: new Map(),
   };
   const scheduler = createScheduler(ctx, waker, {
     maxInFlight: options.maxInFlight ?? 32,

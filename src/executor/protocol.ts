@@ -100,6 +100,8 @@ export interface CallBody {
     max_attempts: number;
     disable_immediate_execution: boolean;
     use_api: false;
+    fn_id?: string;
+    qi_id?: string;
     stack: { stack: string[]; current: number };
   };
   version: 2;

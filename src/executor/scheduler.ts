@@ -104,7 +104,12 @@ export function createScheduler(
     } else {
       const memo = await loadMemo(ctx.db, run.id);
       const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(options.requestTimeoutMs)]);
-      outcome = await callFunction({ fn, run, job, memo, signal });
+      ctx.callMarks.set(job.id, startedAt);
+      try {
+        outcome = await callFunction({ checkpointing: ctx.checkpointing, fn, run, job, memo, signal });
+      } finally {
+        ctx.callMarks.delete(job.id);
+      }
     }
     // Abandoned at shutdown: the lease is released and the call made again later, attempt unspent.
     if (stopSignal.aborted) return null;
