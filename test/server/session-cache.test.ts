@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { handleTRPCRequest } from "~/server/api/http";
+import { SESSION_CACHE_SECONDS } from "~/server/auth";
 import { session } from "~/server/db/schema";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
 
@@ -97,6 +98,22 @@ describe("session cookie cache", () => {
       expect(res.error?.data.code).toBe("UNAUTHORIZED");
     }
     expect((await app.signUpAdmin().then((a) => a.caller.credits.balance())).balance).toBe(105);
+  });
+
+  it("refuses a revoked session once its cache cookie has expired (SESSION_CACHE_SECONDS), even after many cached answers", async () => {
+    const u = await signUpOverHttp("expire@example.com");
+    for (let i = 0; i < 3; i++) expect((await trpc(u.cookie, "project.list", {})).status).toBe(200);
+    await app.db.delete(session).where(eq(session.userId, u.id));
+    expect((await trpc(u.cookie, "project.list", {})).status).toBe(200); // within the minute
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + (SESSION_CACHE_SECONDS + 1) * 1000);
+    try {
+      const res = await trpc(u.cookie, "project.list", {});
+      expect(res.status).toBe(401);
+      expect(res.error?.data.code).toBe("UNAUTHORIZED");
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it("renews the cache cookie from a tRPC response when the request came without it", async () => {

@@ -8,6 +8,7 @@ import type { Env } from "../env";
 import { BadInputError, NotFoundError } from "../errors";
 import { FaceRoomError } from "../faces";
 import { GenerationStartError, type StartDeps } from "../generations/store";
+import { getSessionUser } from "./session-memo";
 import { transformer } from "./transformer";
 
 /**
@@ -32,16 +33,16 @@ export interface Context {
 type ContextInput = Omit<Context, "user" | "confirmSession"> & { headers: Headers; resHeaders?: Headers };
 
 export async function createContext(input: ContextInput): Promise<Context> {
-  const { headers: set, response: session } = await input.auth.api.getSession({ headers: input.headers, returnHeaders: true });
+  const { user, setCookies } = await getSessionUser(input.auth, input.headers);
   // A session read from the database renews the session_data cookie: pass it on to the browser,
   // so its next requests are answered from the cache again.
-  for (const cookie of set.getSetCookie()) input.resHeaders?.append("set-cookie", cookie);
+  for (const cookie of setCookies) input.resHeaders?.append("set-cookie", cookie);
   return {
     db: input.db,
     env: input.env,
     jobs: input.jobs,
     auth: input.auth,
-    user: session?.user ?? null,
+    user,
     confirmSession: async () => !!(await input.auth.api.getSession({ headers: input.headers, query: { disableCookieCache: true } })),
   };
 }

@@ -19,10 +19,7 @@ const CACHE_SIZE = 200;
 const cache = new Map<string, { version: number; tiles: readonly AvatarTile[] }>();
 
 export async function listProjectAvatars(db: Database, userId: string, projectId: string): Promise<readonly AvatarTile[]> {
-  const [project] = await db
-    .select({ version: projects.avatarsVersion })
-    .from(projects)
-    .where(and(eq(projects.id, projectId), eq(projects.userId, userId)));
+  const [project] = await versionQuery(db).execute({ projectId, userId });
   if (!project) throw new NotFoundError("Project");
   const key = `${userId}\n${projectId}`;
   const hit = cache.get(key);
@@ -38,6 +35,21 @@ export async function listProjectAvatars(db: Database, userId: string, projectId
   cache.set(key, fresh);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return fresh.tiles;
+}
+
+/** The ownership check and the version: built once per database, it runs on every request. */
+const versionQueries = new WeakMap<Database, ReturnType<typeof prepareVersionQuery>>();
+function versionQuery(db: Database) {
+  let query = versionQueries.get(db);
+  if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
+  return query;
+}
+function prepareVersionQuery(db: Database) {
+  return db
+    .select({ version: projects.avatarsVersion })
+    .from(projects)
+    .where(and(eq(projects.id, sql.placeholder("projectId")), eq(projects.userId, sql.placeholder("userId"))))
+    .prepare("project_avatars_version");
 }
 
 /** The version and the tiles from one statement (projects left join avatars): one snapshot. */
