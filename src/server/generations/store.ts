@@ -133,10 +133,14 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
   notifyGenerationChanged(id);
 }
 
-export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt) {
+/** Appends an engine attempt and its step timing (one statement: it runs once per attempt). */
+export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt, timing: { step: string; ms: number }) {
   await db
     .update(generations)
-    .set({ attempts: sql`${generations.attempts} || ${JSON.stringify([attempt])}::jsonb` })
+    .set({
+      attempts: sql`${generations.attempts} || ${JSON.stringify([attempt])}::jsonb`,
+      stepTimings: sql`${generations.stepTimings} || ${JSON.stringify({ [timing.step]: Math.round(timing.ms) })}::jsonb`,
+    })
     .where(eq(generations.id, id));
 }
 

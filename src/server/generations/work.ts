@@ -73,15 +73,9 @@ export async function runEngineAttempt(
     outcome = { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
     log.warn({ code: error.code, status: error.status, ms: Date.now() - started }, "engine failed");
   }
-  await recordAttempt(deps.db, id, {
-    engine: which,
-    attempt,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    errorCode: outcome.ok ? null : outcome.code,
-    retryDelayMs: null,
-  });
-  await recordStepTiming(deps.db, id, `${which}-${attempt}`, Date.now() - started);
+  const ms = Date.now() - started;
+  const record = { engine: which, attempt, startedAt: new Date(started).toISOString(), durationMs: ms, errorCode: outcome.ok ? null : outcome.code, retryDelayMs: null };
+  await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
   return outcome;
 }
 
