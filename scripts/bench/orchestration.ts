@@ -20,11 +20,10 @@ import { parseEnv } from "../../src/server/env";
 import { buildSettings } from "../../src/server/generations/submit";
 import { startGeneration, type StartDeps } from "../../src/server/generations/store";
 import { onGenerationChanged } from "../../src/server/generations/live";
-import { GENERATION_REQUESTED } from "../../src/server/jobs/events";
+import { generationRequested } from "../../src/server/jobs/events";
 import { createGenerateAvatar } from "../../src/server/jobs/generate-avatar";
 import { createProject } from "../../src/server/projects";
 import { createLocalStorage } from "../../src/server/storage";
-import { QUEUE_PRIORITY_SECONDS } from "../../src/server/tiers";
 import { percentile, round } from "./stats";
 
 /**
@@ -118,7 +117,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
     db,
     storage,
     sendEvent: async (g) => {
-      await inngest.send({ name: GENERATION_REQUESTED, data: { generationId: g.id, priority: QUEUE_PRIORITY_SECONDS[g.tier] } });
+      await inngest.send(generationRequested(g));
     },
   };
 

@@ -5,10 +5,9 @@ import { env, type Env } from "./env";
 import type { StartDeps } from "./generations/store";
 import type { WorkflowDeps } from "./generations/work";
 import { inngest } from "./jobs/client";
-import { GENERATION_REQUESTED } from "./jobs/events";
+import { generationRequested } from "./jobs/events";
 import { logger } from "./logger";
 import { createLocalStorage } from "./storage";
-import { QUEUE_PRIORITY_SECONDS } from "./tiers";
 
 /** What request handlers and Inngest functions need, built once per process on first use. */
 export interface Services {
@@ -35,10 +34,7 @@ export function getServices(): Promise<Services> {
         db,
         storage,
         sendEvent: async (generation) => {
-          await inngest.send({
-            name: GENERATION_REQUESTED,
-            data: { generationId: generation.id, priority: QUEUE_PRIORITY_SECONDS[generation.tier] },
-          });
+          await inngest.send(generationRequested(generation));
         },
       },
       workflow: { db, storage, engine, logger },

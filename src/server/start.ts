@@ -11,7 +11,7 @@ import { getDatabase } from "./db";
 import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
 import { faceRoomFor } from "./faces";
-import { sweepStuckGenerations } from "./generations/sweeper";
+import { resendUnstartedGenerations, sweepStuckGenerations } from "./generations/sweeper";
 import { getServices } from "./services";
 
 // No network here, and no reporting from our users' servers.
@@ -66,13 +66,19 @@ if (executor) {
   if (dev) watchFunctions(executor);
 }
 
-// The backstop against a paid job stuck "processing": checked every few minutes.
-const sweeper = setInterval(() => {
-  void getServices()
-    .then(({ jobs }) => sweepStuckGenerations(jobs))
-    .then((ids) => ids.length && log(`ended ${ids.length} stuck generation(s) with a refund: ${ids.join(", ")}`))
+// The backstops against a paid job stuck "processing", at start-up and every few minutes: runs
+// whose event was lost to a crash are started, and anything unfinished for hours is refunded.
+const sweep = (olderThanMs?: number) =>
+  getServices()
+    .then(async ({ jobs }) => {
+      const resent = await resendUnstartedGenerations(jobs, { olderThanMs });
+      if (resent.length) log(`re-sent the start event of ${resent.length} waiting generation(s)`);
+      const ended = await sweepStuckGenerations(jobs);
+      if (ended.length) log(`ended ${ended.length} stuck generation(s) with a refund: ${ended.join(", ")}`);
+    })
     .catch((error: unknown) => console.error("[sweeper]", error));
-}, 5 * 60_000);
+void sweep(0); // a crash may have come between a charge and its event
+const sweeper = setInterval(() => void sweep(), 5 * 60_000);
 sweeper.unref();
 
 let stopping = false;

@@ -16,11 +16,11 @@ import { seedModels } from "~/server/db/seed";
 import { createEngine } from "~/server/engines";
 import { parseEnv } from "~/server/env";
 import type { StartDeps } from "~/server/generations/store";
-import { GENERATION_REQUESTED } from "~/server/jobs/events";
+import { resendUnstartedGenerations } from "~/server/generations/sweeper";
+import { generationRequested } from "~/server/jobs/events";
 import { createGenerateAvatar } from "~/server/jobs/generate-avatar";
 import { logger } from "~/server/logger";
 import { createLocalStorage } from "~/server/storage";
-import { QUEUE_PRIORITY_SECONDS } from "~/server/tiers";
 import { nodeListener } from "../helpers/node-http";
 
 const need = (name: string) => {
@@ -58,7 +58,7 @@ const jobs: StartDeps = {
   db,
   storage,
   sendEvent: async (g) => {
-    await inngest.send({ name: GENERATION_REQUESTED, data: { generationId: g.id, priority: QUEUE_PRIORITY_SECONDS[g.tier] } });
+    await inngest.send(generationRequested(g));
   },
 };
 const inngestHandler = serve({ client: inngest, functions: [fn] });
@@ -78,6 +78,8 @@ const executor = createLocalExecutor({
   logger: quiet,
 });
 await executor.start();
+// As src/server/start.ts does: a kill between a charge and its event must not strand the run.
+await resendUnstartedGenerations(jobs, { olderThanMs: 0 });
 console.log(JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}`, pid: process.pid }));
 
 process.on("SIGTERM", () => {

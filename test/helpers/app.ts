@@ -16,11 +16,10 @@ import type { Engine } from "~/server/engines/types";
 import { parseEnv, type Env } from "~/server/env";
 import type { StartDeps } from "~/server/generations/store";
 import type { WorkflowDeps } from "~/server/generations/work";
-import { GENERATION_REQUESTED } from "~/server/jobs/events";
+import { generationRequested } from "~/server/jobs/events";
 import { createGenerateAvatar } from "~/server/jobs/generate-avatar";
 import { logger } from "~/server/logger";
 import { createLocalStorage, type Storage } from "~/server/storage";
-import { QUEUE_PRIORITY_SECONDS } from "~/server/tiers";
 import { freshDatabase } from "./db";
 import { freePort } from "./net";
 
@@ -102,7 +101,7 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
     });
     await executor.start();
     sendEvent = async (generation) => {
-      await inngest.send({ name: GENERATION_REQUESTED, data: { generationId: generation.id, priority: QUEUE_PRIORITY_SECONDS[generation.tier] } });
+      await inngest.send(generationRequested(generation));
     };
   }
   const jobs: StartDeps = { db: handle.db, storage, sendEvent: (g) => sendEvent(g) };
