@@ -122,7 +122,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   };
 
   // Finished generations are noticed as the live status stream notices them: the store's change
-  // notification, then one read of the row. (Polling every pending row every few ms loaded the
+  // notification (it says when a generation has ended), then one read of the row. (Polling every pending row every few ms loaded the
   // embedded database as much as the work being measured.) A slow poll is the safety net.
   const pending = new Map<string, (row: { status: string; completedAt: Date | null }) => void>();
   const check = async (ids: string[]) => {
@@ -138,8 +138,8 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
       }
     }
   };
-  const unsubscribe = onGenerationChanged((id) => {
-    if (pending.has(id)) void check([id]);
+  const unsubscribe = onGenerationChanged((id, finished) => {
+    if (finished && pending.has(id)) void check([id]);
   });
   let polling = true;
   const poller = (async () => {

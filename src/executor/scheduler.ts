@@ -41,13 +41,15 @@ export function createScheduler(
   async function loop(): Promise<void> {
     while (running) {
       let claimed: Job[] = [];
+      const wanted = options.maxInFlight - inFlight.size;
       try {
-        claimed = await claimJobs(ctx, options.maxInFlight - inFlight.size);
+        claimed = await claimJobs(ctx, wanted);
       } catch (error) {
         ctx.logger.error("[executor] claiming jobs failed:", error);
       }
       for (const job of claimed) dispatch(job);
-      if (claimed.length > 0) continue;
+      // A full batch may have left more behind; a short one took everything claimable now.
+      if (claimed.length > 0 && claimed.length === wanted) continue;
       await waker.sleep(await idleMs());
     }
   }

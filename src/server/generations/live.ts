@@ -38,13 +38,17 @@ const KEY = Symbol.for("avatar-studio.generation-changes");
 const holder = globalThis as { [KEY]?: EventEmitter };
 const changes = (holder[KEY] ??= new EventEmitter().setMaxListeners(0));
 
-/** Wakes the subscribers of this process now instead of at their next poll. */
-export function notifyGenerationChanged(generationId: string): void {
-  changes.emit("change", generationId);
+/**
+ * Wakes the subscribers of this process now instead of at their next poll. `finished` tells
+ * them the generation has just ended (succeeded or failed), so a waiter need not read the row on
+ * every stage change.
+ */
+export function notifyGenerationChanged(generationId: string, finished = false): void {
+  changes.emit("change", generationId, finished);
 }
 
-/** Calls `listener` with the id of every generation this process changes; returns the unsubscribe. */
-export function onGenerationChanged(listener: (generationId: string) => void): () => void {
+/** Calls `listener` for every generation this process changes; returns the unsubscribe. */
+export function onGenerationChanged(listener: (generationId: string, finished: boolean) => void): () => void {
   changes.on("change", listener);
   return () => changes.off("change", listener);
 }

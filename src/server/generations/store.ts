@@ -170,7 +170,7 @@ export async function completeGeneration(deps: { db: Database; storage: Storage 
     .set({ status: "succeeded", stage: "succeeded", stageDetail: {}, engine, completedAt: new Date(), inputKeys: [] })
     .where(and(eq(generations.id, id), sql`${generations.status} <> 'failed'`))
     .returning();
-  notifyGenerationChanged(id);
+  notifyGenerationChanged(id, true);
   return row;
 }
 
@@ -214,7 +214,7 @@ export async function failGeneration(
     })
     .where(eq(generations.id, id))
     .returning();
-  notifyGenerationChanged(id);
+  notifyGenerationChanged(id, true);
   return row;
 }
 
