@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
-import postgres from "postgres";
+import { scratchDatabase } from "../test/helpers/db";
 import { createLocalExecutor, type LocalExecutor } from "../src/executor";
 import { migrateDatabase, openDatabase } from "../src/server/db/client";
 
@@ -41,24 +41,9 @@ async function finishAll(executor: LocalExecutor, eventIds: string[]): Promise<v
   }
 }
 
-/** On a Postgres server, a throw-away database (the server's own databases are left alone). */
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bench_executor_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 async function main() {
-  const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
+  const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL, "bench_executor") : null;
   const handle = await openDatabase(scratch ? { databaseUrl: scratch.url, maxConnections: 20 } : { pgliteDir: "memory://" });
   await migrateDatabase(handle);
   const port = await freePort();

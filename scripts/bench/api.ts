@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import postgres from "postgres";
+import { scratchDatabase } from "../../test/helpers/db";
 import { freePort } from "../../test/helpers/net";
 import { ensureBuild, startNext } from "./next-server";
 import { percentile, round, runChild } from "./stats";
@@ -80,7 +80,7 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-api-"));
   const bareFile = path.join(scratch, "avatar-list.json");
   const [port, executorPort] = [await freePort(), await freePort()];
-  const scratchDb = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
+  const scratchDb = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL, "bench_api") : null;
   const env: Record<string, string> = {
     PORT: String(port),
     PGLITE_DIR: path.join(scratch, "pglite"),
@@ -168,23 +168,8 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
     };
   } finally {
     await server?.stop();
-    await scratchDb?.drop();
+    await scratchDb?.drop().catch(() => {});
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-/** A scratch database on the server DATABASE_URL names, dropped at the end. */
-async function createScratchDatabase(serverUrl: string) {
-  const name = `bench_api_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-      await admin.end();
-    },
-  };
-}

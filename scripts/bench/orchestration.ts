@@ -7,7 +7,7 @@ import { inArray } from "drizzle-orm";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import pino from "pino";
-import postgres from "postgres";
+import { scratchDatabase } from "../../test/helpers/db";
 import sharp from "sharp";
 import { createLocalExecutor } from "../../src/executor";
 import { createAuth } from "../../src/server/auth";
@@ -62,19 +62,9 @@ async function openScratch(): Promise<{ handle: DatabaseHandle; drop(): Promise<
     const handle = await openDatabase({ pgliteDir: "memory://" });
     return { handle, drop: async () => {} };
   }
-  const name = `bench_orch_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections: 20 });
-  return {
-    handle,
-    drop: async () => {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  const scratch = await scratchDatabase(serverUrl, "bench_orch");
+  const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 20 });
+  return { handle, drop: scratch.drop };
 }
 
 export async function benchOrchestrationLevel(concurrency: number, seconds: number) {

@@ -27,6 +27,8 @@ interface Applying {
   now: Date;
   /** Set when the answer made calls due besides the run's next one (parallel steps). */
   othersDue?: boolean;
+  /** Set when the answer ended the run: it has no next call. */
+  finished?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying
     }
     const a: Applying = { tx, ctx, run, job: owned, now: new Date(ctx.clock.now()) };
     await apply(a);
-    return { next: await leaseDueCall(tx, ctx, run.id, a.now), othersDue: a.othersDue ?? false };
+    return { next: a.finished ? null : await leaseDueCall(tx, ctx, run.id, a.now), othersDue: a.othersDue ?? false };
   });
   if (!next || othersDue) ctx.kick();
   return next;
@@ -172,12 +174,14 @@ async function retryLater(a: Applying, retryAfter: string | null): Promise<void>
 }
 
 async function completeRun(a: Applying, output: unknown): Promise<void> {
+  a.finished = true;
   await finishRun(a.tx, a.run.id, { status: "completed", output: output ?? null }, a.now);
   await deleteRunJobs(a.tx, a.run.id);
 }
 
 /** Fails the run and emits `inngest/function.failed` in the same transaction, so `onFailure` runs exactly once. */
 async function failRun(a: Applying, error: unknown): Promise<void> {
+  a.finished = true;
   const serialized = asError(error);
   await finishRun(a.tx, a.run.id, { status: "failed", error: serialized }, a.now);
   await deleteRunJobs(a.tx, a.run.id);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import postgres from "postgres";
+import { scratchDatabase } from "../helpers/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunView } from "~/executor";
 
@@ -40,16 +40,9 @@ describe("executor: durability across SIGKILL", () => {
   beforeAll(async () => {
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) return;
-    const name = `test_durable_${Date.now()}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseEnv = { DATABASE_URL: url.toString() };
-    dropDatabase = async () => {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    };
+    const scratch = await scratchDatabase(serverUrl, "test_durable");
+    databaseEnv = { DATABASE_URL: scratch.url };
+    dropDatabase = scratch.drop;
   });
   afterAll(async () => {
     await dropDatabase();

@@ -1,7 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { codeOf } from "../helpers/trpc";
 import { seedAvatars } from "../helpers/seed-avatars";
 
 /** avatar.list: the gallery's slim tiles, owner only, always what the database holds now. */
@@ -10,16 +10,6 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(() => app.close());
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  return "OK";
-}
 
 const TILE_FIELDS = [
   "createdAt", "engine", "generationId", "height", "id", "identityLabel", "identityPreserving", "imageUrl",

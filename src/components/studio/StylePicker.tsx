@@ -4,6 +4,7 @@ import { useId } from "react";
 import { STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN } from "~/server/prompt/strength";
 import { STYLE_PRESETS } from "~/server/prompt/styles";
 import { strengthWords } from "./form";
+import { FieldsetError } from "../ui/FieldsetError";
 
 interface Props {
   style: string;
@@ -44,11 +45,7 @@ export function StylePicker({ style, strength, error, onStyle, onStrength }: Pro
             );
           })}
         </div>
-        {error ? (
-          <p role="alert" className="mt-1 text-sm text-red-600">
-            {error}
-          </p>
-        ) : null}
+        <FieldsetError error={error} />
       </fieldset>
 
       <div className="space-y-1">

@@ -3,6 +3,7 @@
 import { useId } from "react";
 import type { RouterOutputs } from "~/trpc/types";
 import type { Tier } from "~/server/tiers";
+import { FieldsetError } from "../ui/FieldsetError";
 
 type Models = RouterOutputs["models"]["list"];
 
@@ -57,11 +58,7 @@ export function TierPicker({
           );
         })}
       </div>
-      {error ? (
-        <p role="alert" className="mt-1 text-sm text-red-600">
-          {error}
-        </p>
-      ) : null}
+      <FieldsetError error={error} />
     </fieldset>
   );
 }
