@@ -33,8 +33,9 @@ interface Applying {
 
 /**
  * Runs `apply` with the run and job locked; a lost lease or a finished run drops the result.
- * Returns the run's next call when it is due now, already leased to this worker (see leaseDueCall);
- * otherwise wakes the scheduler, as the answer may have freed a slot or queued work.
+ * Returns the run's next call when it is due now, already leased to this worker (see leaseDueCall).
+ * Without one, the scheduler wakes when the job is done (the slot it held is free); calls made due
+ * besides the next (parallel steps) wake it here.
  */
 async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying) => Promise<void>): Promise<Job | null> {
   const { next, othersDue } = await ctx.db.transaction(async (tx) => {
@@ -52,7 +53,7 @@ async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying
     await apply(a);
     return { next: a.finished ? null : await leaseDueCall(tx, ctx, run.id, a.now), othersDue: a.othersDue ?? false };
   });
-  if (!next || othersDue) ctx.kick();
+  if (othersDue) ctx.kick();
   return next;
 }
 

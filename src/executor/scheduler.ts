@@ -83,6 +83,7 @@ export function createScheduler(
         tasks.delete(task);
         // The run's next call, already leased: it takes this job's place at once.
         if (next && running) return dispatch(next);
+        // The job's slot is free and its answer may have queued work: one look at the queue.
         waker.wake();
         // Stopping: give it back (stop() awaits this task, so the release is done before it returns).
         if (next) return releaseLeases(ctx, [next.id]).catch((error: unknown) => ctx.logger.error("[executor] releasing a lease failed:", error));
