@@ -3,6 +3,7 @@ import { getDatabase, type Database } from "./db";
 import { createEngine } from "./engines";
 import { env, type Env } from "./env";
 import type { StartDeps } from "./generations/store";
+import { watchProjectAvatars } from "./generations/tiles";
 import type { WorkflowDeps } from "./generations/work";
 import { inngest } from "./jobs/client";
 import { generationRequested } from "./jobs/events";
@@ -23,7 +24,10 @@ let services: Promise<Services> | undefined;
 export function getServices(): Promise<Services> {
   services ??= (async (): Promise<Services> => {
     const e = env();
-    const { db } = await getDatabase();
+    const handle = await getDatabase();
+    const { db } = handle;
+    // This module's copy of the tiles cache (Next bundles its own) listens on the embedded database.
+    await watchProjectAvatars(handle);
     const storage = createLocalStorage(e.STORAGE_DIR);
     const engine = createEngine(e);
     return {

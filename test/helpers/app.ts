@@ -11,6 +11,7 @@ import type { Context } from "~/server/api/trpc";
 import { createAuth, type Auth } from "~/server/auth";
 import type { DatabaseHandle } from "~/server/db/client";
 import { seedModels } from "~/server/db/seed";
+import { watchProjectAvatars } from "~/server/generations/tiles";
 import { createEngine } from "~/server/engines";
 import type { Engine } from "~/server/engines/types";
 import { parseEnv, type Env } from "~/server/env";
@@ -56,15 +57,18 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Start the executor and serve generate-avatar with this engine (default: from env). */
   jobs?: boolean | { engine?: Engine; concurrency?: number; timeScale?: number };
+  /** PGlite even when DATABASE_URL names a server (for what only the embedded database does). */
+  embedded?: boolean;
 }
 
 let counter = 0;
 export const ADMIN_EMAIL = "admin@example.com";
 
 export async function createTestApp(options: TestAppOptions | Record<string, string> = {}): Promise<TestApp> {
-  const opts: TestAppOptions = "env" in options || "jobs" in options ? (options as TestAppOptions) : { env: options as Record<string, string> };
-  const handle = await freshDatabase();
+  const opts: TestAppOptions = "env" in options || "jobs" in options || "embedded" in options ? (options as TestAppOptions) : { env: options as Record<string, string> };
+  const handle = await freshDatabase({ embedded: opts.embedded });
   await seedModels(handle.db);
+  await watchProjectAvatars(handle); // as the app's services do (PGlite only)
   const storageDir = mkdtempSync(path.join(tmpdir(), "avatar-storage-"));
   const env = parseEnv({
     NODE_ENV: "test",

@@ -4,10 +4,10 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "~/server/db/
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
- * the PostgreSQL server named by DATABASE_URL (dropped again on close).
+ * the PostgreSQL server named by DATABASE_URL (dropped again on close) unless `embedded` asks for PGlite.
  */
-export async function freshDatabase(): Promise<DatabaseHandle> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function freshDatabase(options: { embedded?: boolean } = {}): Promise<DatabaseHandle> {
+  const serverUrl = options.embedded ? undefined : process.env.DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ pgliteDir: "memory://" });
     await migrateDatabase(handle);

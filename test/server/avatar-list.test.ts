@@ -110,3 +110,36 @@ describe("avatar.list", () => {
     expect(g).toMatchObject({ name: tile!.name, projectId: project.id, creditCost: 18, settings: { seed: 0, prompt: expect.any(String) } });
   });
 });
+
+describe("avatar.list on the embedded database (PGlite, also in the PostgreSQL pass)", () => {
+  let embedded: TestApp;
+  beforeAll(async () => {
+    embedded = await createTestApp({ embedded: true });
+  });
+  afterAll(() => embedded.close());
+
+  it("answers a cached list without a query, and a change notification makes the next one read again", async () => {
+    const u = await embedded.signUp();
+    const project = await u.caller.project.create({ name: "Watched" });
+    await seedAvatars(embedded.db, u.id, project.id, 2, "watched");
+    expect(await u.caller.avatar.list({ projectId: project.id })).toHaveLength(2);
+    // PGlite runs one statement at a time: while this transaction is open no other query can run.
+    let release = () => {};
+    let opened = () => {};
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const held = embedded.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      opened();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isOpen;
+    const waited = new Promise<"waited for the database">((resolve) => setTimeout(() => resolve("waited for the database"), 3000));
+    const cached = await Promise.race([u.caller.avatar.list({ projectId: project.id }), waited]);
+    release();
+    await held;
+    expect(cached).not.toBe("waited for the database");
+    expect(cached).toHaveLength(2);
+    await embedded.db.execute(sql`delete from avatars where project_id = ${project.id}`);
+    expect(await u.caller.avatar.list({ projectId: project.id })).toEqual([]);
+  });
+});

@@ -18,6 +18,12 @@ export interface DatabaseHandle {
   db: Database;
   kind: "pglite" | "postgres";
   close(): Promise<void>;
+  /**
+   * PGlite only: LISTEN on the embedded database, whose only client is this process. PGlite hands
+   * a notification to its listener before the statement that committed it returns, so an
+   * in-process cache invalidated this way is never behind the database.
+   */
+  listen?(channel: string, listener: (payload: string) => void): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -53,6 +59,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   return {
     db,
     kind: "pglite",
+    listen: async (channel, listener) => {
+      await client.listen(channel, listener);
+    },
     close: async () => {
       await client.close();
       release();

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { markImmutable } from "../api/transformer";
-import type { Database } from "../db/client";
+import type { Database, DatabaseHandle } from "../db/client";
 import { avatars, generations, projects } from "../db/schema";
 import { NotFoundError } from "../errors";
 import { likenessView } from "./views";
@@ -14,27 +14,63 @@ import { likenessView } from "./views";
  * reads the version with the ownership check (one indexed row); the cache answers only for the
  * same user, project and version. A miss reads the version and the tiles in one statement, one
  * snapshot, so a cached list always belongs to the version it is stored under.
+ *
+ * On the embedded database (watchProjectAvatars) there is no other process, and the database
+ * itself says when a project's avatars change or the project goes (drizzle/0002): a cached entry
+ * then answers without any query until such a notification arrives.
  */
 const CACHE_SIZE = 200;
-const cache = new Map<string, { version: number; tiles: readonly AvatarTile[] }>();
+interface Entry {
+  version: number;
+  /** The project's change count (watched databases) when the entry was read. */
+  changes: number;
+  tiles: readonly AvatarTile[];
+}
+const cache = new Map<string, Entry>();
+/** Per watched database: how many change notifications each project has had in this process. */
+const watched = new WeakMap<Database, Map<string, number>>();
 
 export async function listProjectAvatars(db: Database, userId: string, projectId: string): Promise<readonly AvatarTile[]> {
-  const [project] = await versionQuery(db).execute({ projectId, userId });
-  if (!project) throw new NotFoundError("Project");
   const key = `${userId}\n${projectId}`;
-  const hit = cache.get(key);
-  if (hit?.version === project.version) {
-    // Most recently used last, so the oldest entry is the first to go.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit.tiles;
+  const changes = watched.get(db);
+  const seen = changes?.get(projectId) ?? 0;
+  if (changes) {
+    // The entry was stored by a read that checked ownership, and nothing has changed since.
+    const hit = cache.get(key);
+    if (hit?.changes === seen) return touch(key, hit).tiles;
+  } else {
+    const [project] = await versionQuery(db).execute({ projectId, userId });
+    if (!project) throw new NotFoundError("Project");
+    const hit = cache.get(key);
+    if (hit?.version === project.version) return touch(key, hit).tiles;
   }
   const fresh = await loadTiles(db, userId, projectId);
-  if (!fresh) throw new NotFoundError("Project"); // deleted since the check above
-  cache.delete(key);
-  cache.set(key, fresh);
+  if (!fresh) throw new NotFoundError("Project"); // not the caller's, or deleted since the check above
+  // `seen` was read before the query: a change during it leaves the entry stale, never wrong.
+  touch(key, { ...fresh, changes: seen });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return fresh.tiles;
+}
+
+/** Most recently used last, so the oldest entry is the first to go. */
+function touch(key: string, entry: Entry): Entry {
+  cache.delete(key);
+  cache.set(key, entry);
+  return entry;
+}
+
+/**
+ * For a database this process alone writes to (PGlite, see DatabaseHandle.listen): asks it for a
+ * notification on every change to a project's avatars or to the project itself, and lets
+ * listProjectAvatars trust its cache until one arrives. Does nothing on a PostgreSQL server.
+ */
+export async function watchProjectAvatars(handle: DatabaseHandle): Promise<boolean> {
+  if (!handle.listen || watched.has(handle.db)) return watched.has(handle.db);
+  const changes = new Map<string, number>();
+  await handle.listen("project_avatars", (projectId) => changes.set(projectId, (changes.get(projectId) ?? 0) + 1));
+  await handle.db.execute(sql`set avatar_studio.notify_project_avatars = 'on'`);
+  watched.set(handle.db, changes);
+  return true;
 }
 
 /** The ownership check and the version: built once per database, it runs on every request. */
