@@ -10,6 +10,7 @@ import pino from "pino";
 import { scratchDatabase } from "../../test/helpers/db";
 import sharp from "sharp";
 import { createLocalExecutor } from "../../src/executor";
+import { createThreadExecutor } from "../../src/executor/thread";
 import { createAuth } from "../../src/server/auth";
 import { grantCredits } from "../../src/server/credits";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../../src/server/db/client";
@@ -56,7 +57,7 @@ function instantEngine(png: Buffer, engineMs: Map<number, number>): Engine {
   };
 }
 
-async function openScratch(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+async function openScratch(): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ pgliteDir: "memory://" });
@@ -64,7 +65,7 @@ async function openScratch(): Promise<{ handle: DatabaseHandle; drop(): Promise<
   }
   const scratch = await scratchDatabase(serverUrl, "bench_orch");
   const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 20 });
-  return { handle, drop: scratch.drop };
+  return { handle, url: scratch.url, drop: scratch.drop };
 }
 
 export async function benchOrchestrationLevel(concurrency: number, seconds: number) {
@@ -95,13 +96,12 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const fn = createGenerateAvatar(inngest, async () => workflow, { concurrency });
   const app = createServer(serve({ client: inngest, functions: [fn] }));
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  // As src/server/start.ts configures it (default poll interval, lease, in-flight limit).
-  const executor = createLocalExecutor({
-    db,
-    serveUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`,
-    port: executorPort,
-    logger: quiet,
-  });
+  // As src/server/start.ts runs it (default poll interval, lease, in-flight limit): on PostgreSQL
+  // in a thread of its own with its own pool, on PGlite on this thread with the one handle.
+  const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+  const executor = scratch.url
+    ? createThreadExecutor({ databaseUrl: scratch.url, serveUrl, port: executorPort })
+    : createLocalExecutor({ db, serveUrl, port: executorPort, logger: quiet });
   await executor.start();
   const jobs: StartDeps = {
     db,

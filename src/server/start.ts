@@ -6,7 +6,7 @@ import { watch } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import type { LocalExecutor } from "../executor";
+import type { ThreadExecutor } from "../executor/thread";
 import { getDatabase } from "./db";
 import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
@@ -29,21 +29,29 @@ log(`generation engine: ${engine.name}${engine.name === "offline" ? " (offline p
 const handle = await getDatabase();
 log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.resolve(e.PGLITE_DIR)}` : "PostgreSQL"})`);
 
-let executor: LocalExecutor | undefined;
+let executor: ThreadExecutor | undefined;
 if (usesHostedInngest(e)) {
   log("Inngest: hosted (INNGEST_SIGNING_KEY/INNGEST_EVENT_KEY set); local executor not started");
 } else if (e.INNGEST_DEV && !isLocalExecutorUrl(e.INNGEST_DEV, e.EXECUTOR_PORT)) {
   log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
 } else {
-  // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
-  const { createLocalExecutor } = await import("../executor");
-  executor = createLocalExecutor({
-    db: handle.db,
-    serveUrl: `http://127.0.0.1:${port}/api/inngest`,
-    port: e.EXECUTOR_PORT,
-    timeScale: e.EXECUTOR_TIME_SCALE,
-    logger: { info: (...a) => log("[executor]", ...a), warn: (...a) => console.warn("[executor]", ...a), error: (...a) => console.error("[executor]", ...a) },
-  });
+  const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
+  if (e.DATABASE_URL) {
+    // A PostgreSQL server takes connections from anywhere: the executor runs in a thread of its
+    // own, beside the app rather than on its event loop (src/executor/thread.ts).
+    const { createThreadExecutor } = await import("../executor/thread");
+    executor = createThreadExecutor({ databaseUrl: e.DATABASE_URL, serveUrl, port: e.EXECUTOR_PORT, timeScale: e.EXECUTOR_TIME_SCALE, logPrefix: "[avatar-studio]" });
+  } else {
+    // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
+    const { createLocalExecutor } = await import("../executor");
+    executor = createLocalExecutor({
+      db: handle.db,
+      serveUrl,
+      port: e.EXECUTOR_PORT,
+      timeScale: e.EXECUTOR_TIME_SCALE,
+      logger: { info: (...a) => log("[executor]", ...a), warn: (...a) => console.warn("[executor]", ...a), error: (...a) => console.error("[executor]", ...a) },
+    });
+  }
   // The SDK reads this when it sends events and checks signatures: dev mode, pointed at us.
   process.env.INNGEST_DEV = executor.url;
 }
@@ -106,7 +114,7 @@ function isLocalExecutorUrl(url: string, executorPort: number): boolean {
 }
 
 /** In dev, edits to the Inngest functions re-sync them, as the Inngest dev server would. */
-function watchFunctions(target: LocalExecutor) {
+function watchFunctions(target: ThreadExecutor) {
   let timer: NodeJS.Timeout | undefined;
   watch(path.resolve("src/server/jobs"), { recursive: true }, () => {
     clearTimeout(timer);

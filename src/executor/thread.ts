@@ -1,0 +1,91 @@
+import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
+import type { LocalExecutor } from "./index";
+
+/**
+ * The executor in a worker thread of its own, with its own connections to a PostgreSQL server.
+ * Its scheduler, queries and HTTP server then leave the app's event loop, and a 2-core machine
+ * runs orchestration and the app's steps side by side. Everything between the two already goes
+ * over HTTP (events in, calls out, checkpoints in), so nothing else changes. PGlite can't do
+ * this: its one handle lives on the main thread.
+ */
+export interface ThreadExecutorOptions {
+  databaseUrl: string;
+  serveUrl: string;
+  /** Default 8288; 0 picks a free one (then `url` is final once `start()` resolved). */
+  port?: number;
+  timeScale?: number;
+  /** The thread's postgres.js pool; default 10. */
+  maxConnections?: number;
+  /** Printed before the executor's log lines. */
+  logPrefix?: string;
+  /** Warnings and errors only. */
+  quiet?: boolean;
+  /** Forwarded to the executor (tests and benches). */
+  checkpointing?: boolean;
+}
+
+export type ThreadExecutor = Pick<LocalExecutor, "start" | "stop" | "sync" | "url">;
+
+type Request = { id: number; kind: "start" | "sync" | "stop" };
+export type ThreadReply = { id: number; ok: true; url: string } | { id: number; ok: false; error: string };
+
+/**
+ * Turbopack follows `new Worker(<path>)` and would bundle the worker; a constructor taken at run
+ * time leaves it a plain file that Node starts (as the face worker does).
+ */
+const workerThreads = () => process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
+
+export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExecutor {
+  let url = `http://127.0.0.1:${options.port ?? 8288}`;
+  let worker: Worker | undefined;
+  let exited: Error | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve(url: string): void; reject(error: Error): void }>();
+
+  function ensureWorker(): Worker {
+    if (worker) return worker;
+    const entry = fileURLToPath(new URL("./thread-worker.mjs", import.meta.url));
+    worker = new (workerThreads().Worker)(entry, { workerData: options });
+    worker.on("message", (reply: ThreadReply) => {
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (reply.ok) w?.resolve(reply.url);
+      else w?.reject(new Error(reply.error));
+    });
+    const fail = (error: Error) => {
+      exited = error;
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`the executor thread exited (code ${code})`)));
+    return worker;
+  }
+
+  function ask(kind: Request["kind"]): Promise<string> {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<string>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      ensureWorker().postMessage({ id, kind } satisfies Request);
+    });
+  }
+
+  return {
+    get url() {
+      return url;
+    },
+    async start() {
+      url = await ask("start");
+    },
+    async sync() {
+      await ask("sync");
+    },
+    async stop() {
+      if (!worker || exited) return;
+      await ask("stop");
+      await worker.terminate();
+    },
+  };
+}
