@@ -109,10 +109,12 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   const ext = meta.format === "jpeg" ? "jpg" : meta.format;
   const imageKey = storageKeys.avatarFull(generation.userId, avatarId, ext);
   const thumbnailKey = storageKeys.avatarThumb(generation.userId, avatarId);
+  // The face models run in their own thread: the thumbnail and the files are made meanwhile.
+  const measuring = likenessOfResult(deps, generation, bytes);
   const thumbnail = await sharp(bytes).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "cover" }).webp({ quality: 80 }).toBuffer();
-  const likeness = await likenessOfResult(deps, generation, bytes);
   await deps.storage.put(imageKey, bytes);
   await deps.storage.put(thumbnailKey, thumbnail);
+  const likeness = await measuring;
   const inserted = await deps.db
     .insert(avatars)
     .values({
