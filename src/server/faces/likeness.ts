@@ -23,12 +23,13 @@ export function likenessOf(result: number[], inputs: number[][]): number | null 
   return Math.round(100 * Math.min(1, Math.max(0, cosine(result, identity))));
 }
 
-export async function measureLikeness(room: FaceRoom, result: Buffer, inputs: Buffer[]): Promise<Likeness> {
+/** `inputs` are read only when the result has a face to compare. */
+export async function measureLikeness(room: FaceRoom, result: Buffer, inputs: () => Promise<Buffer[]>): Promise<Likeness> {
   const face = mainFace((await room.analyze(result)).faces);
   if (!face) return { status: "no_face", likeness: null };
   if (!face.embedding) return { status: "unmeasured", likeness: null };
   const embeddings: number[][] = [];
-  for (const input of inputs) {
+  for (const input of await inputs()) {
     const e = mainFace((await room.analyze(input)).faces)?.embedding;
     if (e) embeddings.push(e);
   }

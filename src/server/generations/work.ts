@@ -45,7 +45,7 @@ export async function loadInputs(deps: WorkflowDeps, id: string) {
     return { runnable: false as const, reason: generation ? `already ${generation.status}` : "not found" };
   }
   const missing: string[] = [];
-  for (const key of generation.inputKeys) if ((await deps.storage.get(key)) === null) missing.push(key);
+  for (const key of generation.inputKeys) if (!(await deps.storage.has(key))) missing.push(key);
   await setStage(deps.db, id, "generating");
   return { runnable: true as const, photoCount: generation.inputKeys.length, missing: missing.length };
 }
@@ -154,12 +154,7 @@ async function likenessOfResult(deps: WorkflowDeps, generation: Generation, resu
   if (!room) return { status: "unmeasured", likeness: null };
   const started = Date.now();
   try {
-    const inputs: Buffer[] = [];
-    for (const key of generation.inputKeys) {
-      const bytes = await deps.storage.get(key);
-      if (bytes) inputs.push(bytes);
-    }
-    const likeness = await measureLikeness(room, result, inputs);
+    const likeness = await measureLikeness(room, result, () => readInputs(deps.storage, generation));
     await recordStepTiming(deps.db, generation.id, "likeness", Date.now() - started);
     return likeness;
   } catch (error) {
@@ -170,13 +165,19 @@ async function likenessOfResult(deps: WorkflowDeps, generation: Generation, resu
 
 async function engineInput(storage: Storage, generation: Generation): Promise<GenerationInput> {
   const settings = generation.settings as unknown as GenerationSettings;
+  const photos = await readInputs(storage, generation);
+  if (photos.length === 0) throw new Error(`The input photos of generation ${generation.id} are gone`);
+  return engineInputFrom(settings, photos);
+}
+
+/** The input photos still stored (a missing one is skipped). */
+async function readInputs(storage: Storage, generation: Generation): Promise<Buffer[]> {
   const photos: Buffer[] = [];
   for (const key of generation.inputKeys) {
     const bytes = await storage.get(key);
     if (bytes) photos.push(bytes);
   }
-  if (photos.length === 0) throw new Error(`The input photos of generation ${generation.id} are gone`);
-  return engineInputFrom(settings, photos);
+  return photos;
 }
 
 async function mustGet(db: Database, id: string): Promise<Generation> {

@@ -1,5 +1,5 @@
 import type { Inngest } from "inngest";
-import { FAILURES, GenerationFailure, nextRetryDelay } from "../failures";
+import { FAILURES, GenerationFailure, nextRetryDelay, type FailureCode } from "../failures";
 import { completeGeneration, failGeneration } from "../generations/store";
 import {
   loadInputs,
@@ -60,20 +60,28 @@ export function createGenerateAvatar(inngest: Inngest, getDeps: () => Promise<Wo
 
       if (!outcome.ok) {
         const code = outcome.code;
-        await step.run("fail-and-refund", () => failGeneration(deps, id, code));
+        await step.run("fail-and-refund", () => endAsFailed(deps, id, code));
         return { status: "failed", code };
       }
 
       const made = outcome;
       const saved = await step.run("save-avatar", () => saveAvatar(deps, id, made));
       if (!saved.saved) {
-        await step.run("fail-and-refund", () => failGeneration(deps, id, saved.code));
+        await step.run("fail-and-refund", () => endAsFailed(deps, id, saved.code));
         return { status: "failed", code: saved.code };
       }
-      await step.run("finish", () => completeGeneration(deps, id, made.engine));
+      await step.run("finish", async () => {
+        await completeGeneration(deps, id, made.engine);
+      });
       return { status: "succeeded", engine: made.engine };
     },
   );
+}
+
+/** The step's memo is what it returns: the outcome, not the whole generation row. */
+async function endAsFailed(deps: WorkflowDeps, id: string, code: FailureCode) {
+  const ended = await failGeneration(deps, id, code);
+  return { status: ended?.status ?? "missing", code };
 }
 
 function asFailure(outcome: Extract<EngineOutcome, { ok: false }>): GenerationFailure {

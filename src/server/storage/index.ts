@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -10,6 +10,8 @@ export interface Storage {
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** The bytes, or null when the key does not exist. */
   get(key: string): Promise<Buffer | null>;
+  /** Whether the key exists, without reading it. */
+  has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Removes everything under a prefix ("inputs/u1/g1/"). */
   deletePrefix(prefix: string): Promise<void>;
@@ -43,6 +45,15 @@ export function createLocalStorage(rootDir: string): Storage {
         return await readFile(resolve(key));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    },
+    async has(key) {
+      try {
+        await access(resolve(key));
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
         throw error;
       }
     },
