@@ -23,6 +23,11 @@ export interface ThreadExecutorOptions {
   quiet?: boolean;
   /** Forwarded to the executor (tests and benches). */
   checkpointing?: boolean;
+  /**
+   * The thread died while running (not through `stop()`): nothing drives the runs any more. The
+   * server exits on it, so its supervisor restarts it and the runs resume.
+   */
+  onCrash?: (error: Error) => void;
 }
 
 export type ThreadExecutor = Pick<LocalExecutor, "start" | "stop" | "sync" | "url">;
@@ -40,6 +45,8 @@ export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExec
   let url = `http://127.0.0.1:${options.port ?? 8288}`;
   let worker: Worker | undefined;
   let exited: Error | null = null;
+  let started = false;
+  let stopping = false;
   let nextId = 1;
   const waiting = new Map<number, { resolve(url: string): void; reject(error: Error): void }>();
 
@@ -54,6 +61,7 @@ export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExec
       else w?.reject(new Error(reply.error));
     });
     const fail = (error: Error) => {
+      if (started && !stopping && !exited) options.onCrash?.(error);
       exited = error;
       for (const w of waiting.values()) w.reject(error);
       waiting.clear();
@@ -78,12 +86,14 @@ export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExec
     },
     async start() {
       url = await ask("start");
+      started = true;
     },
     async sync() {
       await ask("sync");
     },
     async stop() {
       if (!worker || exited) return;
+      stopping = true;
       await ask("stop");
       await worker.terminate();
     },

@@ -40,7 +40,18 @@ if (usesHostedInngest(e)) {
     // A PostgreSQL server takes connections from anywhere: the executor runs in a thread of its
     // own, beside the app rather than on its event loop (src/executor/thread.ts).
     const { createThreadExecutor } = await import("../executor/thread");
-    executor = createThreadExecutor({ databaseUrl: e.DATABASE_URL, serveUrl, port: e.EXECUTOR_PORT, timeScale: e.EXECUTOR_TIME_SCALE, logPrefix: "[avatar-studio]" });
+    executor = createThreadExecutor({
+      databaseUrl: e.DATABASE_URL,
+      serveUrl,
+      port: e.EXECUTOR_PORT,
+      timeScale: e.EXECUTOR_TIME_SCALE,
+      logPrefix: "[avatar-studio]",
+      onCrash: (error) => {
+        // Without it no run moves; a restart resumes them all (their state is in the database).
+        console.error("[executor] the executor thread died; exiting so the server is restarted:", error);
+        process.exit(1);
+      },
+    });
   } else {
     // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
     const { createLocalExecutor } = await import("../executor");
