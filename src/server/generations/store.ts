@@ -120,8 +120,9 @@ async function findByIdempotencyKey(db: Database, userId: string, key: string) {
 }
 
 /** Moves a running generation to a stage; a finished one is never reopened. */
-export async function setStage(db: Database, id: string, stage: Generation["stage"], detail: StageDetail = {}) {
-  await db
+/** Shows the generation's stage while it is still to be made; returns it then, undefined once it has ended. */
+export async function setStage(db: Database, id: string, stage: Generation["stage"], detail: StageDetail = {}): Promise<Generation | undefined> {
+  const [row] = await db
     .update(generations)
     .set({
       stage,
@@ -129,8 +130,10 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
       status: "processing",
       startedAt: sql`coalesce(${generations.startedAt}, now())`,
     })
-    .where(and(eq(generations.id, id), sql`${generations.status} in ('queued', 'processing')`));
+    .where(and(eq(generations.id, id), sql`${generations.status} in ('queued', 'processing')`))
+    .returning();
   notifyGenerationChanged(id);
+  return row;
 }
 
 /** Appends an engine attempt and its step timing (one statement: it runs once per attempt). */

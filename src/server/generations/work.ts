@@ -40,13 +40,14 @@ const THUMBNAIL_SIZE = 256;
 
 /** Step 1: the generation is still to be made and its photos are all there. */
 export async function loadInputs(deps: WorkflowDeps, id: string) {
-  const generation = await getGeneration(deps.db, id);
-  if (!generation || generation.status === "succeeded" || generation.status === "failed") {
-    return { runnable: false as const, reason: generation ? `already ${generation.status}` : "not found" };
+  // One statement: the stage is set only while the generation is still to be made.
+  const generation = await setStage(deps.db, id, "generating");
+  if (!generation) {
+    const ended = await getGeneration(deps.db, id);
+    return { runnable: false as const, reason: ended ? `already ${ended.status}` : "not found" };
   }
   const missing: string[] = [];
   for (const key of generation.inputKeys) if (!(await deps.storage.has(key))) missing.push(key);
-  await setStage(deps.db, id, "generating");
   return { runnable: true as const, photoCount: generation.inputKeys.length, missing: missing.length };
 }
 
@@ -97,8 +98,8 @@ export async function noteFallback(deps: WorkflowDeps, id: string, code: Failure
 /** Checks the bytes really are an image, stores it with a WebP thumbnail, and adds the avatar (once). */
 export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extract<EngineOutcome, { ok: true }>) {
   const started = Date.now();
-  const generation = await mustGet(deps.db, id);
-  await setStage(deps.db, id, "saving");
+  // A generation that ended meanwhile (refunded by the stuck sweep) still gets its avatar saved.
+  const generation = (await setStage(deps.db, id, "saving")) ?? (await mustGet(deps.db, id));
   const bytes = await deps.storage.get(outcome.resultKey);
   if (!bytes) throw new Error(`Engine result ${outcome.resultKey} is missing`);
   const meta = await sharp(bytes).metadata().catch(() => null);
