@@ -53,7 +53,8 @@ export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExec
   function ensureWorker(): Worker {
     if (worker) return worker;
     const entry = fileURLToPath(new URL("./thread-worker.mjs", import.meta.url));
-    worker = new (workerThreads().Worker)(entry, { workerData: options });
+    const { onCrash: _, ...data } = options; // a function can't cross to the thread
+    worker = new (workerThreads().Worker)(entry, { workerData: data });
     worker.on("message", (reply: ThreadReply) => {
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);

@@ -22,6 +22,7 @@ describe("the executor in its own thread (PostgreSQL)", () => {
   let executor: ThreadExecutor;
   let inngest: Inngest;
   const bodies: string[] = [];
+  const crashes: Error[] = [];
 
   beforeAll(async () => {
     scratch = await scratchDatabase(process.env.DATABASE_URL!, "test_thread");
@@ -38,7 +39,15 @@ describe("the executor in its own thread (PostgreSQL)", () => {
     app = createServer(serve({ client: inngest, functions: [fn] }));
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
-    executor = createThreadExecutor({ databaseUrl: scratch.url, serveUrl, port, timeScale: 0.01, maxConnections: 4, quiet: true });
+    executor = createThreadExecutor({
+      databaseUrl: scratch.url,
+      serveUrl,
+      port,
+      timeScale: 0.01,
+      maxConnections: 4,
+      quiet: true,
+      onCrash: (error) => crashes.push(error),
+    });
     await executor.start();
   });
 
@@ -71,5 +80,6 @@ describe("the executor in its own thread (PostgreSQL)", () => {
     expect(await (await fetch(`${executor.url}/health`)).json()).toEqual({ ok: true, executor: "local" });
     await executor.stop();
     await expect(fetch(`${executor.url}/health`)).rejects.toThrow();
+    expect(crashes).toEqual([]); // stopping is not a crash
   });
 });
