@@ -35,16 +35,14 @@ if (usesHostedInngest(e)) {
 } else if (e.INNGEST_DEV && !isLocalExecutorUrl(e.INNGEST_DEV, e.EXECUTOR_PORT)) {
   log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
 } else {
-  const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
+  const common = { serveUrl: `http://127.0.0.1:${port}/api/inngest`, port: e.EXECUTOR_PORT, timeScale: e.EXECUTOR_TIME_SCALE };
   if (e.DATABASE_URL) {
     // A PostgreSQL server takes connections from anywhere: the executor runs in a thread of its
     // own, beside the app rather than on its event loop (src/executor/thread.ts).
     const { createThreadExecutor } = await import("../executor/thread");
     executor = createThreadExecutor({
+      ...common,
       databaseUrl: e.DATABASE_URL,
-      serveUrl,
-      port: e.EXECUTOR_PORT,
-      timeScale: e.EXECUTOR_TIME_SCALE,
       logPrefix: "[avatar-studio]",
       onCrash: (error) => {
         // Without it no run moves; a restart resumes them all (their state is in the database).
@@ -56,10 +54,8 @@ if (usesHostedInngest(e)) {
     // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
     const { createLocalExecutor } = await import("../executor");
     executor = createLocalExecutor({
+      ...common,
       db: handle.db,
-      serveUrl,
-      port: e.EXECUTOR_PORT,
-      timeScale: e.EXECUTOR_TIME_SCALE,
       logger: { info: (...a) => log("[executor]", ...a), warn: (...a) => console.warn("[executor]", ...a), error: (...a) => console.error("[executor]", ...a) },
     });
   }

@@ -119,8 +119,7 @@ async function findByIdempotencyKey(db: Database, userId: string, key: string) {
   return row;
 }
 
-/** Moves a running generation to a stage; a finished one is never reopened. */
-/** Shows the generation's stage while it is still to be made; returns it then, undefined once it has ended. */
+/** Moves a running generation to a stage and returns it; a finished one is never reopened (undefined). */
 export async function setStage(db: Database, id: string, stage: Generation["stage"], detail: StageDetail = {}): Promise<Generation | undefined> {
   const [row] = await db
     .update(generations)
