@@ -3,6 +3,7 @@ import { markImmutable } from "../api/transformer";
 import type { Database, DatabaseHandle } from "../db/client";
 import { avatars, generations, projects } from "../db/schema";
 import { NotFoundError } from "../errors";
+import { projectVersions } from "./project-versions";
 import { likenessView } from "./views";
 
 /**
@@ -39,8 +40,8 @@ export async function listProjectAvatars(db: Database, userId: string, projectId
     const hit = cache.get(key);
     if (hit?.changes === seen) return touch(key, hit).tiles;
   } else {
-    const [project] = await versionQuery(db).execute({ projectId, userId });
-    if (!project) throw new NotFoundError("Project");
+    const project = await projectVersions(db).get(projectId);
+    if (project?.userId !== userId) throw new NotFoundError("Project");
     const hit = cache.get(key);
     if (hit?.version === project.version) return touch(key, hit).tiles;
   }
@@ -71,21 +72,6 @@ export async function watchProjectAvatars(handle: DatabaseHandle): Promise<boole
   await handle.db.execute(sql`set avatar_studio.notify_project_avatars = 'on'`);
   watched.set(handle.db, changes);
   return true;
-}
-
-/** The ownership check and the version: built once per database, it runs on every request. */
-const versionQueries = new WeakMap<Database, ReturnType<typeof prepareVersionQuery>>();
-function versionQuery(db: Database) {
-  let query = versionQueries.get(db);
-  if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
-  return query;
-}
-function prepareVersionQuery(db: Database) {
-  return db
-    .select({ version: projects.avatarsVersion })
-    .from(projects)
-    .where(and(eq(projects.id, sql.placeholder("projectId")), eq(projects.userId, sql.placeholder("userId"))))
-    .prepare("project_avatars_version");
 }
 
 /** The version and the tiles from one statement (projects left join avatars): one snapshot. */
