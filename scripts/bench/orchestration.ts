@@ -60,7 +60,8 @@ function instantEngine(png: Buffer, engineMs: Map<number, number>): Engine {
 async function openScratch(): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ pgliteDir: "memory://" });
+    // In its own thread, as `npm start` runs it.
+    const handle = await openDatabase({ pgliteDir: "memory://", pgliteThread: process.env.BENCH_PGLITE_INLINE !== "1" });
     return { handle, drop: async () => {} };
   }
   const scratch = await scratchDatabase(serverUrl, "bench_orch");

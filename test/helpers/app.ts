@@ -59,14 +59,16 @@ export interface TestAppOptions {
   jobs?: boolean | { engine?: Engine; concurrency?: number; timeScale?: number };
   /** PGlite even when DATABASE_URL names a server (for what only the embedded database does). */
   embedded?: boolean;
+  /** The embedded database in its own thread, as `npm start` runs it (implies embedded). */
+  pgliteThread?: boolean;
 }
 
 let counter = 0;
 export const ADMIN_EMAIL = "admin@example.com";
 
 export async function createTestApp(options: TestAppOptions | Record<string, string> = {}): Promise<TestApp> {
-  const opts: TestAppOptions = "env" in options || "jobs" in options || "embedded" in options ? (options as TestAppOptions) : { env: options as Record<string, string> };
-  const handle = await freshDatabase({ embedded: opts.embedded });
+  const opts: TestAppOptions = "env" in options || "jobs" in options || "embedded" in options || "pgliteThread" in options ? (options as TestAppOptions) : { env: options as Record<string, string> };
+  const handle = await freshDatabase({ embedded: opts.embedded, pgliteThread: opts.pgliteThread });
   await seedModels(handle.db);
   await watchProjectAvatars(handle); // as the app's services do (PGlite only)
   const storageDir = mkdtempSync(path.join(tmpdir(), "avatar-storage-"));

@@ -5,11 +5,12 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "~/server/db/
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
  * the PostgreSQL server named by DATABASE_URL (dropped again on close) unless `embedded` asks for PGlite.
+ * `pgliteThread`: PGlite in its own thread, as the app runs it (implies embedded).
  */
-export async function freshDatabase(options: { embedded?: boolean } = {}): Promise<DatabaseHandle> {
-  const serverUrl = options.embedded ? undefined : process.env.DATABASE_URL;
+export async function freshDatabase(options: { embedded?: boolean; pgliteThread?: boolean } = {}): Promise<DatabaseHandle> {
+  const serverUrl = options.embedded || options.pgliteThread ? undefined : process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ pgliteDir: "memory://" });
+    const handle = await openDatabase({ pgliteDir: "memory://", pgliteThread: options.pgliteThread });
     await migrateDatabase(handle);
     return handle;
   }

@@ -111,10 +111,13 @@ describe("avatar.list", () => {
   });
 });
 
-describe("avatar.list on the embedded database (PGlite, also in the PostgreSQL pass)", () => {
+describe.each([
+  { where: "on the app's thread", pgliteThread: false },
+  { where: "in its own thread (as npm start runs it)", pgliteThread: true },
+])("avatar.list on the embedded database $where (PGlite, also in the PostgreSQL pass)", ({ pgliteThread }) => {
   let embedded: TestApp;
   beforeAll(async () => {
-    embedded = await createTestApp({ embedded: true });
+    embedded = await createTestApp({ embedded: true, pgliteThread });
   });
   afterAll(() => embedded.close());
 

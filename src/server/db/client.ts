@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { acquireDirectoryLock } from "./lock";
+import { openPgliteThread } from "./pglite-thread";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -33,6 +34,13 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /**
+   * PGlite in a thread of its own (pglite-thread.ts), off the app's event loop: what `npm start`
+   * and `npm run dev` use. Tests keep it on their own thread unless they ask.
+   */
+  pgliteThread?: boolean;
+  /** The thread died (pgliteThread): no statement can run any more. */
+  onDatabaseCrash?: (error: Error) => void;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "drizzle");
@@ -53,6 +61,21 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     mkdirSync(dir, { recursive: true });
     // PGlite is single-process: a second process opening the same directory corrupts it.
     release = acquireDirectoryLock(dir);
+  }
+  if (options.pgliteThread) {
+    const client = await openPgliteThread(dir, TEXT_OIDS, { onCrash: options.onDatabaseCrash }).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    return {
+      db: drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Database,
+      kind: "pglite",
+      listen: (channel, listener) => client.listen(channel, listener),
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
   }
   const client = await PGlite.create(dir, { parsers: DRIZZLE_PARSERS });
   const db = drizzlePglite(withoutQueryParsers(client), { schema }) as unknown as Database;
@@ -75,9 +98,8 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
  * table each time: about 0.2 ms, as much again as a small query costs. Set once at creation they
  * do the same, so the client drizzle sees drops the per-query copy (withoutQueryParsers).
  */
-const DRIZZLE_PARSERS = Object.fromEntries(
-  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, (value: string) => value]),
-);
+const TEXT_OIDS = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+const DRIZZLE_PARSERS = Object.fromEntries(TEXT_OIDS.map((oid) => [oid, (value: string) => value]));
 
 type QueryOptions = { parsers?: unknown } & Record<string, unknown>;
 const stripParsers = (options?: QueryOptions) => {

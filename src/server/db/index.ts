@@ -27,6 +27,13 @@ async function openMigratedDatabase(): Promise<DatabaseHandle> {
   const handle = await openDatabase({
     databaseUrl: e.DATABASE_URL,
     pgliteDir: path.resolve(e.PGLITE_DIR),
+    // The embedded database runs beside the app, not on its event loop (pglite-thread.ts).
+    pgliteThread: true,
+    onDatabaseCrash: (error) => {
+      // Nothing can be read or written any more; a restart reopens the directory and resumes the runs.
+      console.error("[database] the embedded database's thread died; exiting so the server is restarted:", error);
+      process.exit(1);
+    },
   });
   await migrateDatabase(handle);
   await seedModels(handle.db);

@@ -1,0 +1,126 @@
+import path from "node:path";
+import type { Worker } from "node:worker_threads";
+import type { Results } from "@electric-sql/pglite";
+
+/**
+ * The embedded database in a thread of its own. PGlite is PostgreSQL compiled to WebAssembly and
+ * runs on the thread that owns it: on the app's thread it took about 40 % of that thread's time
+ * under load (the bench's orchestration profile), beside the requests and the workflow's steps.
+ * Here the app's thread only sends statements and receives rows (a structured clone each way).
+ *
+ * The client has the part of PGlite's interface drizzle and this app use: query, exec,
+ * transaction (held open in the thread until the callback settles), listen and close. Semantics
+ * are PGlite's own: one connection, statements in order, a transaction excludes other statements
+ * until it ends. A notification reaches its listener before the reply to the statement that
+ * caused it (one message port, in order), as on the thread-local PGlite.
+ */
+type QueryOptions = Record<string, unknown>;
+interface Queryable {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
+  exec(text: string, options?: QueryOptions): Promise<Array<Results>>;
+}
+export interface PgliteThread extends Queryable {
+  /** As PGlite's: drizzle and the executor recognise an embedded database by these two. */
+  readonly dataDir: string;
+  readonly waitReady: Promise<void>;
+  transaction<T>(callback: (tx: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, listener: (payload: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: Record<string, unknown> & { message: string } };
+type Message = Reply | { ready: boolean; error?: { message: string } } | { channel: string; payload: string };
+
+const workerThreads = () => process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
+
+/** Functions can't cross to the thread: the type parsers are set there once (textOids). */
+const crossable = (options?: QueryOptions) => {
+  if (!options) return undefined;
+  const { parsers: _p, serializers: _s, ...rest } = options;
+  return rest;
+};
+
+export function openPgliteThread(dir: string, textOids: number[], options: { root?: string; onCrash?: (error: Error) => void } = {}): Promise<PgliteThread> {
+  // Resolved from the app's root: a bundled copy of this module must still start the plain file.
+  const entry = path.join(options.root ?? process.cwd(), "src", "server", "db", "pglite-worker.mjs");
+  const worker: Worker = new (workerThreads().Worker)(entry, { workerData: { dir, textOids } });
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let nextId = 1;
+  let closing = false;
+  let gone: Error | null = null;
+
+  let ready!: { resolve(): void; reject(error: Error): void };
+  const waitReady = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
+
+  worker.on("message", (m: Message) => {
+    if ("ready" in m) return m.ready ? ready.resolve() : ready.reject(new Error(`PGlite did not open ${dir}: ${m.error?.message}`));
+    if ("channel" in m) {
+      for (const listener of listeners.get(m.channel) ?? []) listener(m.payload);
+      return;
+    }
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (!w) return;
+    if (m.ok) w.resolve(m.result);
+    else w.reject(Object.assign(new Error(m.error.message), m.error));
+  });
+  const end = (error: Error) => {
+    gone = error;
+    ready.reject(error);
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on("error", (error) => end(error));
+  worker.on("exit", (code) => {
+    const error = new Error(`the database thread exited (code ${code})`);
+    if (!closing) options.onCrash?.(gone ?? error);
+    end(gone ?? error);
+  });
+
+  const call = <T>(message: Record<string, unknown>): Promise<T> => {
+    if (gone) return Promise.reject(gone);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  const on = (tx?: number): Queryable => ({
+    query: (text, params, opts) => call({ op: "query", tx, text, params, options: crossable(opts) }),
+    exec: (text, opts) => call({ op: "exec", tx, text, options: crossable(opts) }),
+  });
+
+  const client: PgliteThread = {
+    ...on(),
+    dataDir: dir,
+    waitReady,
+    async transaction(callback) {
+      const tx = await call<number>({ op: "begin" });
+      let result;
+      try {
+        result = await callback(on(tx));
+      } catch (error) {
+        await call({ op: "end", tx, commit: false });
+        throw error;
+      }
+      await call({ op: "end", tx, commit: true });
+      return result;
+    },
+    async listen(channel, listener) {
+      let set = listeners.get(channel);
+      if (!set) {
+        listeners.set(channel, (set = new Set()));
+        await call({ op: "listen", channel });
+      }
+      set.add(listener);
+    },
+    async close() {
+      if (gone) return;
+      closing = true;
+      await call({ op: "close" }).catch(() => {});
+      await worker.terminate();
+    },
+  };
+  return waitReady.then(() => client);
+}
