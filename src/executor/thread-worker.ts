@@ -1,19 +1,29 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { connectPgliteThread } from "../server/db/pglite-thread";
 import type { Db } from "./db";
 import { createLocalExecutor } from "./index";
 import type { ThreadExecutorOptions, ThreadReply } from "./thread";
 
-/** Runs in the executor's thread (see thread.ts): its own pool, its own executor, driven by messages. */
+/**
+ * Runs in the executor's thread (see thread.ts): its own pool (or connection to the embedded
+ * database's thread), its own executor, driven by messages.
+ */
 const port = parentPort;
 if (!port) throw new Error("executor thread: must run in a worker thread");
 const options = workerData as ThreadExecutorOptions;
 const prefix = options.logPrefix ? [options.logPrefix] : [];
 
-const sql = postgres(options.databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} });
+const sql = options.databaseUrl ? postgres(options.databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} }) : null;
+if (!sql && !options.pglite) throw new Error("executor thread: needs databaseUrl or pglite");
+const db = sql
+  ? (drizzle(sql) as unknown as Db)
+  : (drizzlePglite({ client: connectPgliteThread(options.pglite!.port, options.pglite!.dataDir) as unknown as PGlite }) as unknown as Db);
 const executor = createLocalExecutor({
-  db: drizzle(sql) as unknown as Db,
+  db,
   serveUrl: options.serveUrl,
   port: options.port,
   timeScale: options.timeScale,
@@ -32,7 +42,8 @@ port.on("message", async ({ id, kind }: { id: number; kind: "start" | "sync" | "
     if (kind === "sync") await executor.sync();
     if (kind === "stop") {
       await executor.stop();
-      await sql.end({ timeout: 5 });
+      await sql?.end({ timeout: 5 });
+      options.pglite?.port.close();
     }
     reply({ id, ok: true, url: executor.url });
   } catch (error) {

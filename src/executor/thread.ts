@@ -1,16 +1,19 @@
 import { fileURLToPath } from "node:url";
-import type { Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import type { LocalExecutor } from "./index";
 
 /**
- * The executor in a worker thread of its own, with its own connections to a PostgreSQL server.
- * Its scheduler, queries and HTTP server then leave the app's event loop, and a 2-core machine
- * runs orchestration and the app's steps side by side. Everything between the two already goes
- * over HTTP (events in, calls out, checkpoints in), so nothing else changes. PGlite can't do
- * this: its one handle lives on the main thread.
+ * The executor in a worker thread of its own, with its own connections to a PostgreSQL server, or
+ * its own connection to the embedded database's thread (src/server/db/pglite-thread.ts). Its
+ * scheduler, queries and HTTP server then leave the app's event loop, and a 2-core machine runs
+ * orchestration and the app's steps side by side. Everything between the two already goes over
+ * HTTP (events in, calls out, checkpoints in), so nothing else changes.
  */
 export interface ThreadExecutorOptions {
-  databaseUrl: string;
+  /** Exactly one of the two. */
+  databaseUrl?: string;
+  /** A port from the embedded database's `connect()` (handed over to the thread) and its directory. */
+  pglite?: { port: MessagePort; dataDir: string };
   serveUrl: string;
   /** Default 8288; 0 picks a free one (then `url` is final once `start()` resolved). */
   port?: number;
@@ -54,7 +57,7 @@ export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExec
     if (worker) return worker;
     const entry = fileURLToPath(new URL("./thread-worker.mjs", import.meta.url));
     const { onCrash: _, ...data } = options; // a function can't cross to the thread
-    worker = new (workerThreads().Worker)(entry, { workerData: data });
+    worker = new (workerThreads().Worker)(entry, { workerData: data, transferList: options.pglite ? [options.pglite.port] : [] });
     worker.on("message", (reply: ThreadReply) => {
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);

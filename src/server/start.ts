@@ -36,13 +36,15 @@ if (usesHostedInngest(e)) {
   log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
 } else {
   const common = { serveUrl: `http://127.0.0.1:${port}/api/inngest`, port: e.EXECUTOR_PORT, timeScale: e.EXECUTOR_TIME_SCALE };
-  if (e.DATABASE_URL) {
-    // A PostgreSQL server takes connections from anywhere: the executor runs in a thread of its
-    // own, beside the app rather than on its event loop (src/executor/thread.ts).
+  // The executor runs in a thread of its own, beside the app rather than on its event loop
+  // (src/executor/thread.ts): with its own connections to PostgreSQL, or its own connection to
+  // the embedded database's thread.
+  const database = e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : handle.connectThread ? { pglite: handle.connectThread() } : null;
+  if (database) {
     const { createThreadExecutor } = await import("../executor/thread");
     executor = createThreadExecutor({
       ...common,
-      databaseUrl: e.DATABASE_URL,
+      ...database,
       logPrefix: "[avatar-studio]",
       onCrash: (error) => {
         // Without it no run moves; a restart resumes them all (their state is in the database).

@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "~/server/db/client";
+import { connectPgliteThread } from "~/server/db/pglite-thread";
 import { user } from "~/server/db/schema";
 
 /**
@@ -101,6 +104,25 @@ describe("PGlite in its own thread", () => {
     await handle.listen!("thread_test", (payload) => heard.push(payload));
     await handle.db.execute(sql`select pg_notify('thread_test', 'first')`);
     expect(heard).toEqual(["first"]);
+  });
+
+  it("serves another thread's connection, and rolls back what a connection that goes away left open", async () => {
+    const port = handle.connectThread!().port;
+    const other = drizzle({ client: connectPgliteThread(port, dir) as unknown as PGlite });
+    await other.insert(user).values(newUser("from-the-other-connection"));
+    expect(await userIds()).toContain("from-the-other-connection");
+    let opened = () => {};
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const abandoned = other.transaction(async (tx) => {
+      await tx.insert(user).values(newUser("abandoned"));
+      opened();
+      await new Promise(() => {}); // its thread ends before it does
+    });
+    abandoned.catch(() => {});
+    await isOpen;
+    port.close();
+    expect(await userIds()).not.toContain("abandoned"); // answered: the transaction no longer holds the database
+    await expect(other.select().from(user)).rejects.toThrow();
   });
 
   it("keeps what was written after close, and frees the directory for the next open", async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { MessagePort } from "node:worker_threads";
 import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -25,6 +26,11 @@ export interface DatabaseHandle {
    * in-process cache invalidated this way is never behind the database.
    */
   listen?(channel: string, listener: (payload: string) => void): Promise<void>;
+  /**
+   * PGlite in its own thread only: a connection for another thread (the executor's), a port to
+   * transfer to it with the database's directory (src/server/db/pglite-thread.ts).
+   */
+  connectThread?(): { port: MessagePort; dataDir: string };
 }
 
 export interface OpenOptions {
@@ -71,6 +77,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       db: drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Database,
       kind: "pglite",
       listen: (channel, listener) => client.listen(channel, listener),
+      connectThread: () => ({ port: client.connect(), dataDir: dir }),
       close: async () => {
         await client.close();
         release();

@@ -1,22 +1,54 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createThreadExecutor, type ThreadExecutor } from "~/executor/thread";
+import { createThreadExecutor, type ThreadExecutor, type ThreadExecutorOptions } from "~/executor/thread";
 import { listRuns, type RunView } from "~/executor/views";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "~/server/db/client";
 import { scratchDatabase } from "../helpers/db";
 import { freePort } from "../helpers/net";
 
 /**
- * On PostgreSQL, src/server/start.ts runs the executor in a worker thread with its own pool
- * (src/executor/thread.ts): the same executor, driving the app over HTTP from another thread.
+ * src/server/start.ts runs the executor in a worker thread (src/executor/thread.ts): with its own
+ * pool on PostgreSQL, with its own connection to the embedded database's thread on PGlite. The
+ * same executor, driving the app over HTTP from another thread.
  */
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
-describe("the executor in its own thread (PostgreSQL)", () => {
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+interface Database {
+  handle: DatabaseHandle;
+  /** What the executor's thread connects with. */
+  connection(): Pick<ThreadExecutorOptions, "databaseUrl" | "pglite" | "maxConnections">;
+  drop(): Promise<void>;
+}
+const databases: Array<{ name: string; open(): Promise<Database> }> = [
+  {
+    name: "the embedded database's thread",
+    async open() {
+      const dir = mkdtempSync(path.join(tmpdir(), "executor-thread-"));
+      const handle = await openDatabase({ pgliteDir: dir, pgliteThread: true });
+      return { handle, connection: () => ({ pglite: handle.connectThread!() }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+// The PostgreSQL pass (DATABASE_URL set) runs both.
+if (process.env.DATABASE_URL) {
+  databases.push({
+    name: "PostgreSQL",
+    async open() {
+      const scratch = await scratchDatabase(process.env.DATABASE_URL!, "test_thread");
+      const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 4 });
+      return { handle, connection: () => ({ databaseUrl: scratch.url, maxConnections: 4 }), drop: scratch.drop };
+    },
+  });
+}
+
+describe.each(databases)("the executor in its own thread, on $name", ({ open }) => {
+  let database: Database;
   let handle: DatabaseHandle;
   let app: Server;
   let executor: ThreadExecutor;
@@ -25,8 +57,8 @@ describe("the executor in its own thread (PostgreSQL)", () => {
   const crashes: Error[] = [];
 
   beforeAll(async () => {
-    scratch = await scratchDatabase(process.env.DATABASE_URL!, "test_thread");
-    handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 4 });
+    database = await open();
+    handle = database.handle;
     await migrateDatabase(handle);
     const port = await freePort();
     inngest = new Inngest({ id: "thread-app", isDev: true, baseUrl: `http://127.0.0.1:${port}`, logger: quiet });
@@ -40,11 +72,10 @@ describe("the executor in its own thread (PostgreSQL)", () => {
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
     executor = createThreadExecutor({
-      databaseUrl: scratch.url,
+      ...database.connection(),
       serveUrl,
       port,
       timeScale: 0.01,
-      maxConnections: 4,
       quiet: true,
       onCrash: (error) => crashes.push(error),
     });
@@ -56,7 +87,7 @@ describe("the executor in its own thread (PostgreSQL)", () => {
     app?.closeAllConnections();
     await new Promise((resolve) => app?.close(resolve));
     await handle?.close();
-    await scratch?.drop();
+    await database?.drop();
   });
 
   it("runs a function's steps and its sleep once each, recorded in the database the app reads", async () => {
