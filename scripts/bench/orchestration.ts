@@ -60,9 +60,10 @@ function instantEngine(png: Buffer, engineMs: Map<number, number>): Engine {
 async function openScratch(): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    // In its own thread, as `npm start` runs it.
-    const handle = await openDatabase({ pgliteDir: "memory://", pgliteThread: process.env.BENCH_PGLITE_INLINE !== "1" });
-    return { handle, drop: async () => {} };
+    // A directory, in its own thread, as `npm start` runs it.
+    const dir = process.env.AB_MEM ? "memory://" : mkdtempSync(path.join(tmpdir(), "bench-orch-pglite-"));
+    const handle = await openDatabase({ pgliteDir: dir, pgliteThread: true });
+    return { handle, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const scratch = await scratchDatabase(serverUrl, "bench_orch");
   const handle = await openDatabase({ databaseUrl: scratch.url, maxConnections: 20 });
