@@ -33,7 +33,8 @@ import { percentile, round } from "./stats";
  * engine, a test double at the network edge that answers a tiny PNG at once. Per run:
  * wall time (submit → completedAt) minus the engine's own time. `concurrency` is both the
  * function's limit (GENERATION_CONCURRENCY) and the generations kept in flight (closed loop).
- * The database is the embedded one (in-memory PGlite), or a scratch database on DATABASE_URL.
+ * The database is the embedded one (a scratch PGlite directory in its own thread, as `npm start`
+ * runs it), or a scratch database on DATABASE_URL.
  */
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -61,7 +62,7 @@ async function openScratch(): Promise<{ handle: DatabaseHandle; url?: string; dr
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     // A directory, in its own thread, as `npm start` runs it.
-    const dir = process.env.AB_MEM ? "memory://" : mkdtempSync(path.join(tmpdir(), "bench-orch-pglite-"));
+    const dir = mkdtempSync(path.join(tmpdir(), "bench-orch-pglite-"));
     const handle = await openDatabase({ pgliteDir: dir, pgliteThread: true });
     return { handle, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }

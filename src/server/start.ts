@@ -35,32 +35,23 @@ if (usesHostedInngest(e)) {
 } else if (e.INNGEST_DEV && !isLocalExecutorUrl(e.INNGEST_DEV, e.EXECUTOR_PORT)) {
   log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
 } else {
-  const common = { serveUrl: `http://127.0.0.1:${port}/api/inngest`, port: e.EXECUTOR_PORT, timeScale: e.EXECUTOR_TIME_SCALE };
   // The executor runs in a thread of its own, beside the app rather than on its event loop
   // (src/executor/thread.ts): with its own connections to PostgreSQL, or its own connection to
-  // the embedded database's thread.
-  const database = e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : handle.connectThread ? { pglite: handle.connectThread() } : null;
-  if (database) {
-    const { createThreadExecutor } = await import("../executor/thread");
-    executor = createThreadExecutor({
-      ...common,
-      ...database,
-      logPrefix: "[avatar-studio]",
-      onCrash: (error) => {
-        // Without it no run moves; a restart resumes them all (their state is in the database).
-        console.error("[executor] the executor thread died; exiting so the server is restarted:", error);
-        process.exit(1);
-      },
-    });
-  } else {
-    // Loaded only when used: with hosted Inngest the executor is not part of the process at all.
-    const { createLocalExecutor } = await import("../executor");
-    executor = createLocalExecutor({
-      ...common,
-      db: handle.db,
-      logger: { info: (...a) => log("[executor]", ...a), warn: (...a) => console.warn("[executor]", ...a), error: (...a) => console.error("[executor]", ...a) },
-    });
-  }
+  // the embedded database's thread (getDatabase opens PGlite in one).
+  if (!e.DATABASE_URL && !handle.connectThread) throw new Error("the embedded database is not in a thread of its own");
+  const { createThreadExecutor } = await import("../executor/thread");
+  executor = createThreadExecutor({
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : { pglite: handle.connectThread!() }),
+    serveUrl: `http://127.0.0.1:${port}/api/inngest`,
+    port: e.EXECUTOR_PORT,
+    timeScale: e.EXECUTOR_TIME_SCALE,
+    logPrefix: "[avatar-studio]",
+    onCrash: (error) => {
+      // Without it no run moves; a restart resumes them all (their state is in the database).
+      console.error("[executor] the executor thread died; exiting so the server is restarted:", error);
+      process.exit(1);
+    },
+  });
   // The SDK reads this when it sends events and checks signatures: dev mode, pointed at us.
   process.env.INNGEST_DEV = executor.url;
 }
