@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
@@ -123,6 +123,17 @@ describe("PGlite in its own thread", () => {
     port.close();
     expect(await userIds()).not.toContain("abandoned"); // answered: the transaction no longer holds the database
     await expect(other.select().from(user)).rejects.toThrow();
+  });
+
+  it("refuses a directory it can't open with an error naming it, and leaves the directory unlocked", async () => {
+    const bad = mkdtempSync(path.join(tmpdir(), "pglite-thread-bad-"));
+    try {
+      writeFileSync(path.join(bad, "PG_VERSION"), "99\n"); // another PostgreSQL's data directory
+      await expect(openDatabase({ pgliteDir: bad, pgliteThread: true })).rejects.toThrow(`PGlite did not open ${bad}`);
+      expect(existsSync(path.join(bad, "avatar-studio.pid"))).toBe(false); // the lock went with it
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
   });
 
   it("keeps what was written after close, and frees the directory for the next open", async () => {
