@@ -144,7 +144,7 @@ describe("PGlite in its own thread", () => {
       await first.db.insert(user).values(newUser("durable"));
       await first.close();
       const afterClose = await first.db.select().from(user).then(() => null, (e: unknown) => e as { cause?: Error });
-      expect(afterClose?.cause?.message).toMatch(/database thread exited/);
+      expect(afterClose?.cause?.message).toBe(`the embedded database at ${other} is closed`);
       const second = await openDatabase({ pgliteDir: other, pgliteThread: true });
       expect((await second.db.select({ id: user.id }).from(user)).map((u) => u.id)).toEqual(["durable"]);
       await second.close();

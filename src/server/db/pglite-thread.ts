@@ -92,7 +92,8 @@ function session(endpoint: Endpoint, dataDir: string, waitReady: Promise<void>) 
       try {
         result = await callback(on(tx));
       } catch (error) {
-        await call({ op: "end", tx, commit: false });
+        // The callback's error is the one to report, even if the thread can't roll back any more.
+        await call({ op: "end", tx, commit: false }).catch(() => {});
         throw error;
       }
       await call({ op: "end", tx, commit: true });
@@ -147,6 +148,7 @@ export function openPgliteThread(dir: string, textOids: number[], options: { roo
       if (closing) return;
       closing = true;
       await call({ op: "close" }).catch(() => {});
+      end(new Error(`the embedded database at ${dir} is closed`));
       await worker.terminate();
     },
   };
