@@ -129,8 +129,11 @@ describe("PGlite in its own thread", () => {
     const bad = mkdtempSync(path.join(tmpdir(), "pglite-thread-bad-"));
     try {
       writeFileSync(path.join(bad, "PG_VERSION"), "99\n"); // another PostgreSQL's data directory
-      await expect(openDatabase({ pgliteDir: bad, pgliteThread: true })).rejects.toThrow(`PGlite did not open ${bad}`);
+      const crashes: Error[] = [];
+      await expect(openDatabase({ pgliteDir: bad, pgliteThread: true, onDatabaseCrash: (e) => crashes.push(e) })).rejects.toThrow(`PGlite did not open ${bad}`);
       expect(existsSync(path.join(bad, "avatar-studio.pid"))).toBe(false); // the lock went with it
+      await new Promise((r) => setTimeout(r, 500)); // the thread has exited by now
+      expect(crashes).toEqual([]); // reported once, as the failed open, not also as a crash (which exits the server)
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

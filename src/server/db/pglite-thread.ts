@@ -124,15 +124,21 @@ export function openPgliteThread(dir: string, textOids: number[], options: { roo
   let ready!: { resolve(): void; reject(error: Error): void };
   const waitReady = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
   const { client, call, end } = session(worker, dir, waitReady);
+  let opened = false;
   let closing = false;
+  let thrown: Error | undefined;
 
   worker.on("message", (m: Message) => {
-    if ("ready" in m) return m.ready ? ready.resolve() : ready.reject(new Error(`PGlite did not open ${dir}: ${m.error?.message}`));
+    if (!("ready" in m)) return;
+    opened = m.ready;
+    if (m.ready) ready.resolve();
+    else ready.reject(new Error(`PGlite did not open ${dir}: ${m.error?.message}`));
   });
-  worker.on("error", (error) => end(error));
+  worker.on("error", (error) => (thrown = error));
   worker.on("exit", (code) => {
-    const error = new Error(`the database thread exited (code ${code})`);
-    if (!closing) options.onCrash?.(error);
+    const error = thrown ?? new Error(`the database thread exited (code ${code})`);
+    // A failed open is reported by openPgliteThread's rejection, not as a crash.
+    if (opened && !closing) options.onCrash?.(error);
     ready.reject(error);
     end(error);
   });
