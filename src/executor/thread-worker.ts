@@ -17,11 +17,10 @@ if (!port) throw new Error("executor thread: must run in a worker thread");
 const options = workerData as ThreadExecutorOptions;
 const prefix = options.logPrefix ? [options.logPrefix] : [];
 
-const sql = options.databaseUrl ? postgres(options.databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} }) : null;
-if (!sql && !options.pglite) throw new Error("executor thread: needs databaseUrl or pglite");
-const db = sql
-  ? (drizzle(sql) as unknown as Db)
-  : (drizzlePglite({ client: connectPgliteThread(options.pglite!.port, options.pglite!.dataDir) as unknown as PGlite }) as unknown as Db);
+const { databaseUrl, pglite } = options;
+if (!databaseUrl && !pglite) throw new Error("executor thread: needs databaseUrl or pglite");
+const sql = databaseUrl ? postgres(databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} }) : null;
+const db = (sql ? drizzle(sql) : drizzlePglite({ client: connectPgliteThread(pglite!.port, pglite!.dataDir) as unknown as PGlite })) as unknown as Db;
 const executor = createLocalExecutor({
   db,
   serveUrl: options.serveUrl,
@@ -43,7 +42,7 @@ port.on("message", async ({ id, kind }: { id: number; kind: "start" | "sync" | "
     if (kind === "stop") {
       await executor.stop();
       await sql?.end({ timeout: 5 });
-      options.pglite?.port.close();
+      pglite?.port.close();
     }
     reply({ id, ok: true, url: executor.url });
   } catch (error) {

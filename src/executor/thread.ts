@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
+import { workerThreads } from "../server/worker-threads";
 import type { LocalExecutor } from "./index";
 
 /**
@@ -37,12 +38,6 @@ export type ThreadExecutor = Pick<LocalExecutor, "start" | "stop" | "sync" | "ur
 
 type Request = { id: number; kind: "start" | "sync" | "stop" };
 export type ThreadReply = { id: number; ok: true; url: string } | { id: number; ok: false; error: string };
-
-/**
- * Turbopack follows `new Worker(<path>)` and would bundle the worker; a constructor taken at run
- * time leaves it a plain file that Node starts (as the face worker does).
- */
-const workerThreads = () => process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
 
 export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExecutor {
   let url = `http://127.0.0.1:${options.port ?? 8288}`;

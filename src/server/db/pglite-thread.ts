@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { Results } from "@electric-sql/pglite";
+import { workerThreads } from "../worker-threads";
 
 /**
  * The embedded database in a thread of its own. PGlite is PostgreSQL compiled to WebAssembly and
@@ -41,8 +42,6 @@ interface Endpoint {
   postMessage(message: unknown, transfer?: MessagePort[]): void;
   on(event: "message", listener: (message: Message) => void): unknown;
 }
-
-const workerThreads = () => process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
 
 /** Functions can't cross to the thread: the type parsers are set there once (textOids). */
 const crossable = (options?: QueryOptions) => {

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import sharp from "sharp";
 import type { Env } from "../env";
+import { workerThreads } from "../worker-threads";
 import { facePaths, type EngineFace, type EngineInfo } from "./engine";
 import type { FoundFace } from "./judge";
 import { DETECT_MAX_SIDE } from "./thresholds";
@@ -179,12 +180,6 @@ export function createFaceRoom(options: { root?: string } = {}): FaceRoom {
     },
   };
 }
-
-/**
- * Turbopack follows `new Worker(<path>)` and would bundle the worker (and tsx, esbuild…) into
- * the route; a constructor taken at run time leaves the worker a plain file that Node starts.
- */
-const workerThreads = () => process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads");
 
 function toFound(f: EngineFace, width: number, height: number): FoundFace {
   const [x, y, w, h] = f.box;
