@@ -1,6 +1,10 @@
 import { handleTRPCRequest } from "~/server/api/http";
 import { getServices } from "~/server/services";
 
+// Every call is per user: never prerendered or cached. Saying so also spares each request Next's
+// dynamic-usage tracking (a Proxy around the request that "auto" routes get).
+export const dynamic = "force-dynamic";
+
 async function handler(req: Request) {
   return handleTRPCRequest(req, await getServices());
 }
