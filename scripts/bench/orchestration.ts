@@ -9,7 +9,6 @@ import { serve } from "inngest/node";
 import pino from "pino";
 import { scratchDatabase } from "../../test/helpers/db";
 import sharp from "sharp";
-import { createLocalExecutor } from "../../src/executor";
 import { createThreadExecutor } from "../../src/executor/thread";
 import { createAuth } from "../../src/server/auth";
 import { grantCredits } from "../../src/server/credits";
@@ -104,12 +103,11 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const fn = createGenerateAvatar(inngest, async () => workflow, { concurrency });
   const app = createServer(serve({ client: inngest, functions: [fn] }));
   await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  // As src/server/start.ts runs it (default poll interval, lease, in-flight limit): on PostgreSQL
-  // in a thread of its own with its own pool, on PGlite on this thread with the one handle.
+  // As src/server/start.ts runs it (default poll interval, lease, in-flight limit): in a thread of
+  // its own, with its own pool on PostgreSQL or its own connection to PGlite's thread.
   const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
-  const executor = scratch.url
-    ? createThreadExecutor({ databaseUrl: scratch.url, serveUrl, port: executorPort })
-    : createLocalExecutor({ db, serveUrl, port: executorPort, logger: quiet });
+  const connection = scratch.url ? { databaseUrl: scratch.url } : { pglite: scratch.handle.connectThread!() };
+  const executor = createThreadExecutor({ ...connection, serveUrl, port: executorPort });
   await executor.start();
   const jobs: StartDeps = {
     db,
