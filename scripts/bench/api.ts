@@ -15,7 +15,8 @@ import { median, percentile, round, runChild } from "./stats";
  * of one run per side, the order alternating (bare first, then avatar.list first, …).
  * The VM's speed drifts by 10–30 % within minutes, more than the difference measured: a ratio of
  * totals let one slow run decide. The ratio is therefore the median of the rounds' own ratios,
- * each from two runs seconds apart (the drift cancels within a round); every run is kept.
+ * each from two runs seconds apart (the drift cancels within a round); every run is kept. An odd
+ * number of rounds (5, or 3 with --quick) has a true middle: nearest-rank never rounds up.
  */
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -150,13 +151,19 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
     const t: Run[] = [];
     for (let i = 0; i < rounds; i++) {
       // Alternating who goes first cancels any carry-over from the run before.
-      if (i % 2 === 0) b.push(await bare(options.seconds)), t.push(await trpc(options.seconds));
-      else t.push(await trpc(options.seconds)), b.push(await bare(options.seconds));
+      if (i % 2 === 0) {
+        b.push(await bare(options.seconds));
+        t.push(await trpc(options.seconds));
+      } else {
+        t.push(await trpc(options.seconds));
+        b.push(await bare(options.seconds));
+      }
     }
     const avatarList = summary(t);
     const bareHandler = summary(b);
     const rate = (r: Run) => (r.total - r.non2xx) / r.seconds;
-    const roundRatios = t.map((run, i) => round(rate(run) / rate(b[i]!), 2));
+    // A bare side that answered nothing makes a broken round (0), never an infinite ratio.
+    const roundRatios = t.map((run, i) => (rate(b[i]!) > 0 ? round(rate(run) / rate(b[i]!), 2) : 0));
     const ratio = round(median(roundRatios), 2);
     return {
       server: "next start (production build)",
