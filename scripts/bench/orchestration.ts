@@ -9,7 +9,7 @@ import { serve } from "inngest/node";
 import pino from "pino";
 import { scratchDatabase } from "../../test/helpers/db";
 import sharp from "sharp";
-import { createThreadExecutor } from "../../src/executor/thread";
+import { createThreadExecutor, threadDatabase } from "../../src/executor/thread";
 import { createAuth } from "../../src/server/auth";
 import { grantCredits } from "../../src/server/credits";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../../src/server/db/client";
@@ -106,8 +106,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   // As src/server/start.ts runs it (default poll interval, lease, in-flight limit): in a thread of
   // its own, with its own pool on PostgreSQL or its own connection to PGlite's thread.
   const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
-  const connection = scratch.url ? { databaseUrl: scratch.url } : { pglite: scratch.handle.connectThread!() };
-  const executor = createThreadExecutor({ ...connection, serveUrl, port: executorPort });
+  const executor = createThreadExecutor({ ...threadDatabase(scratch.handle, scratch.url), serveUrl, port: executorPort });
   await executor.start();
   const jobs: StartDeps = {
     db,

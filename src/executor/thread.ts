@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { MessagePort, Worker } from "node:worker_threads";
+import type { DatabaseHandle } from "../server/db/client";
 import { workerThreads } from "../server/worker-threads";
 import type { LocalExecutor } from "./index";
 
@@ -38,6 +39,13 @@ export type ThreadExecutor = Pick<LocalExecutor, "start" | "stop" | "sync" | "ur
 
 type Request = { id: number; kind: "start" | "sync" | "stop" };
 export type ThreadReply = { id: number; ok: true; url: string } | { id: number; ok: false; error: string };
+
+/** What the thread connects to: the PostgreSQL server at `databaseUrl`, else the embedded database's thread. */
+export function threadDatabase(handle: DatabaseHandle, databaseUrl?: string): Pick<ThreadExecutorOptions, "databaseUrl" | "pglite"> {
+  if (databaseUrl) return { databaseUrl };
+  if (!handle.connectThread) throw new Error("the embedded database is not in a thread of its own");
+  return { pglite: handle.connectThread() };
+}
 
 export function createThreadExecutor(options: ThreadExecutorOptions): ThreadExecutor {
   let url = `http://127.0.0.1:${options.port ?? 8288}`;

@@ -38,10 +38,9 @@ if (usesHostedInngest(e)) {
   // The executor runs in a thread of its own, beside the app rather than on its event loop
   // (src/executor/thread.ts): with its own connections to PostgreSQL, or its own connection to
   // the embedded database's thread (getDatabase opens PGlite in one).
-  if (!e.DATABASE_URL && !handle.connectThread) throw new Error("the embedded database is not in a thread of its own");
-  const { createThreadExecutor } = await import("../executor/thread");
+  const { createThreadExecutor, threadDatabase } = await import("../executor/thread");
   executor = createThreadExecutor({
-    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : { pglite: handle.connectThread!() }),
+    ...threadDatabase(handle, e.DATABASE_URL),
     serveUrl: `http://127.0.0.1:${port}/api/inngest`,
     port: e.EXECUTOR_PORT,
     timeScale: e.EXECUTOR_TIME_SCALE,
