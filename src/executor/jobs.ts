@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db, ExecutorContext } from "./db";
+import { lockForTransaction } from "../server/db/advisory-lock";
 import { executorJobs as jobs, type JobKind } from "./schema";
 
 /** The durable job queue: enqueueing, leasing (claim, heartbeat, release) and wake-up times. */
@@ -55,7 +56,7 @@ export async function claimJobs(ctx: ExecutorContext, max: number): Promise<Job[
     const free = new Map<string, number>();
     const keys = [...new Set(candidates.map((job) => job.concurrencyKey).filter((key) => key !== null))].sort();
     for (const key of keys) {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+      await lockForTransaction(tx, key);
       const [running] = await tx
         .select({ n: count() })
         .from(jobs)

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "./db/client";
+import { lockForTransaction } from "./db/advisory-lock";
 import { creditBalances, creditLedger } from "./db/schema";
 
 /**
@@ -45,7 +46,7 @@ export async function grantCredits(
   }
   return db.transaction(async (tx) => {
     if (input.idempotencyKey) {
-      await lockKey(tx, `grant:${input.userId}:${input.idempotencyKey}`);
+      await lockForTransaction(tx, `grant:${input.userId}:${input.idempotencyKey}`);
       const existing = await findByKey(tx, input.userId, "grant", input.idempotencyKey);
       if (existing) return existing;
     }
@@ -81,7 +82,7 @@ export async function chargeCredits(
     throw new RangeError("A charge must be a positive whole number of credits.");
   }
   // Same-key charges queue behind one another here, so the second sees the first and replays it.
-  await lockKey(tx, `charge:${input.userId}:${input.idempotencyKey}`);
+  await lockForTransaction(tx, `charge:${input.userId}:${input.idempotencyKey}`);
   const existing = await findByKey(tx, input.userId, "charge", input.idempotencyKey);
   if (existing) return { entry: existing, replayed: true };
 
@@ -196,7 +197,3 @@ async function addToBalance(tx: Executor, userId: string, amount: number): Promi
   return row!.balance;
 }
 
-/** A transaction-scoped advisory lock (released at commit or rollback). */
-async function lockKey(tx: Executor, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-}

@@ -7,6 +7,7 @@ import type { Engine } from "~/server/engines/types";
 import { faceMetrics } from "~/server/faces";
 import { GenerationFailure } from "~/server/failures";
 import { parseGenerationForm } from "~/server/generations/form";
+import { getGeneration } from "~/server/generations/store";
 import { submitGeneration } from "~/server/generations/submit";
 import { NOT_IDENTITY_PRESERVING } from "~/server/generations/views";
 import { noFaceJpeg, personJpeg, smallFaceJpeg, twoPeopleJpeg } from "../../scripts/make-face-fixtures";
@@ -98,6 +99,10 @@ describe("face check at upload", () => {
     expect(avatar).toMatchObject({ likenessStatus: "measured", identityPreserving: true, identityLabel: null });
     expect(avatar!.likeness).toBeGreaterThanOrEqual(65);
     expect(avatar!.likeness).toBeLessThanOrEqual(100);
+    // The likeness's time is recorded with the save step's (one statement), and is part of it.
+    const timings = (await getGeneration(app.db, res.generationId))!.stepTimings;
+    expect(Object.keys(timings).sort()).toEqual(["likeness", "photomaker-1", "save"]);
+    expect(timings.likeness).toBeLessThanOrEqual(timings.save!);
   });
 
   it("labels a FLUX stand-in as not identity-preserving and records that its result shows no face", async () => {

@@ -104,6 +104,8 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
     await waitForGeneration(u, a.generationId);
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
     expect(await u.caller.generation.list({ projectId: u.projectId })).toHaveLength(1);
+    // The repeat stored its photos before its charge found the first one: they are gone again.
+    expect(filesUnder(path.join(app.storageDir, "inputs", u.id))).toEqual([]);
   });
 
   it("refuses bad requests before charging anything", async () => {

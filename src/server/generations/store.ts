@@ -45,9 +45,7 @@ export class GenerationStartError extends Error {
  * nothing. If the event can't be sent the charge is refunded: never a charge without a run.
  */
 export async function startGeneration(deps: StartDeps, input: StartInput): Promise<{ generation: Generation; replayed: boolean }> {
-  const existing = await findByIdempotencyKey(deps.db, input.userId, input.idempotencyKey);
-  if (existing) return { generation: existing, replayed: true };
-
+  // No read ahead for a repeated key: most keys are new, and the charge finds a repeat anyway.
   const id = randomUUID();
   const model = TIER_MODELS[input.tier];
   const inputKeys = input.photos.map(() => storageKeys.input(input.userId, id));
@@ -156,10 +154,12 @@ export async function noteRetryDelay(db: Database, id: string, delayMs: number) 
     .where(eq(generations.id, id));
 }
 
-export async function recordStepTiming(db: Database, id: string, step: string, ms: number) {
+/** Adds steps' timings (ms) in one statement. */
+export async function recordStepTimings(db: Database, id: string, timings: Record<string, number>) {
+  const rounded = Object.fromEntries(Object.entries(timings).map(([step, ms]) => [step, Math.round(ms)]));
   await db
     .update(generations)
-    .set({ stepTimings: sql`${generations.stepTimings} || ${JSON.stringify({ [step]: Math.round(ms) })}::jsonb` })
+    .set({ stepTimings: sql`${generations.stepTimings} || ${JSON.stringify(rounded)}::jsonb` })
     .where(eq(generations.id, id));
 }
 

@@ -9,7 +9,7 @@ import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
 import type { Logger } from "../logger";
 import { storageKeys, type Storage } from "../storage";
 import { engineInputFrom, type GenerationSettings } from "./settings";
-import { getGeneration, noteRetryDelay, recordAttempt, recordStepTiming, setStage, type Generation } from "./store";
+import { getGeneration, noteRetryDelay, recordAttempt, recordStepTimings, setStage, type Generation } from "./store";
 
 /**
  * The bodies of the workflow's steps, as plain functions over plain deps. Each returns JSON-safe
@@ -142,7 +142,8 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
     await deps.storage.delete(imageKey);
     await deps.storage.delete(thumbnailKey);
   }
-  await recordStepTiming(deps.db, id, "save", Date.now() - started);
+  // The likeness's own time is kept beside the whole step's (which includes it).
+  await recordStepTimings(deps.db, id, likeness.ms === null ? { save: Date.now() - started } : { likeness: likeness.ms, save: Date.now() - started });
   return { saved: true as const };
 }
 
@@ -150,17 +151,15 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
  * The result's face against the inputs' (the face-centred crops, still stored until the run
  * ends). A face room that can't answer leaves the avatar "unmeasured" rather than failing it.
  */
-async function likenessOfResult(deps: WorkflowDeps, generation: Generation, result: Buffer): Promise<Likeness> {
+async function likenessOfResult(deps: WorkflowDeps, generation: Generation, result: Buffer): Promise<Likeness & { ms: number | null }> {
   const room = deps.faces === undefined ? faceRoomFor(env()) : deps.faces;
-  if (!room) return { status: "unmeasured", likeness: null };
+  if (!room) return { status: "unmeasured", likeness: null, ms: null };
   const started = Date.now();
   try {
-    const likeness = await measureLikeness(room, result, () => readInputs(deps.storage, generation));
-    await recordStepTiming(deps.db, generation.id, "likeness", Date.now() - started);
-    return likeness;
+    return { ...(await measureLikeness(room, result, () => readInputs(deps.storage, generation))), ms: Date.now() - started };
   } catch (error) {
     deps.logger.warn({ generationId: generation.id, err: error }, "likeness not measured");
-    return { status: "unmeasured", likeness: null };
+    return { status: "unmeasured", likeness: null, ms: null };
   }
 }
 
