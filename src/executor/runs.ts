@@ -21,18 +21,21 @@ export interface NewRun {
 /** Creates a queued run and its first call. */
 export async function createRun(tx: Db, input: NewRun): Promise<string> {
   const id = ulid(input.now.getTime());
-  await tx.insert(runs).values({
-    id,
-    functionId: input.fn.id,
-    eventId: input.event.id,
-    event: input.event,
-    status: "queued",
-    priority: input.priority,
-    concurrencyKey: input.concurrency?.key ?? null,
-    concurrencyLimit: input.concurrency?.limit ?? null,
-    createdAt: input.now,
-  });
-  await enqueueCall(tx, (await lockRun(tx, id))!, "step", input.now);
+  const [run] = await tx
+    .insert(runs)
+    .values({
+      id,
+      functionId: input.fn.id,
+      eventId: input.event.id,
+      event: input.event,
+      status: "queued",
+      priority: input.priority,
+      concurrencyKey: input.concurrency?.key ?? null,
+      concurrencyLimit: input.concurrency?.limit ?? null,
+      createdAt: input.now,
+    })
+    .returning();
+  await enqueueCall(tx, run!, "step", input.now);
   return id;
 }
 

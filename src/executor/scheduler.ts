@@ -105,7 +105,8 @@ export function createScheduler(
     if (!fn) {
       outcome = { kind: "error", retriable: true, retryAfter: null, error: { name: "Error", message: `Function ${run.functionId} is not registered; sync the app` } };
     } else {
-      const memo = await loadMemo(ctx.db, run.id);
+      // Steps are only ever recorded in answer to a call, so a run's first call has none to read.
+      const memo = run.calls === 1 ? { steps: {}, stack: [] } : await loadMemo(ctx.db, run.id);
       const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(options.requestTimeoutMs)]);
       ctx.callMarks.set(job.id, startedAt);
       try {
