@@ -4,7 +4,8 @@ import { ledgerSum } from "~/server/credits";
 import { avatars, generations } from "~/server/db/schema";
 import { buildSettings } from "~/server/generations/submit";
 import { resendUnstartedGenerations, RESEND_AFTER_MS } from "~/server/generations/sweeper";
-import { startGeneration, type StartDeps } from "~/server/generations/store";
+import { completeGeneration, startGeneration, type StartDeps } from "~/server/generations/store";
+import { storageKeys } from "~/server/storage";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { portraitJpeg } from "../helpers/photos";
 import { waitForGeneration } from "../helpers/wait";
@@ -79,5 +80,20 @@ describe("resendUnstartedGenerations", () => {
     expect(await resendUnstartedGenerations(app.jobs, later)).not.toContain(generation.id);
     const [row] = await app.db.select({ status: generations.status }).from(generations).where(eq(generations.id, generation.id));
     expect(row?.status).toBe("succeeded");
+  });
+});
+
+describe("completeGeneration", () => {
+  it("deletes the input photos before marking success, with or without the owner passed in", async () => {
+    for (const owner of [true, false]) {
+      // A run's finish step passes the owner; one whose save was memoised before it did, does not.
+      const { user, generation } = await charged(async () => {});
+      const inputs = () => app.storage.has(generation.inputKeys[0]!);
+      expect(await inputs()).toBe(true);
+      const done = await completeGeneration(app.jobs, generation.id, "offline", owner ? user.id : undefined);
+      expect(done).toMatchObject({ status: "succeeded", inputKeys: [] });
+      expect(await inputs()).toBe(false);
+      expect(await app.storage.has(storageKeys.inputsOf(user.id, generation.id).replace(/\/$/, ""))).toBe(false);
+    }
   });
 });

@@ -163,10 +163,13 @@ export async function recordStepTimings(db: Database, id: string, timings: Recor
     .where(eq(generations.id, id));
 }
 
-/** Deletes the input photos, then marks success (once): "succeeded" means the photos are gone. */
-export async function completeGeneration(deps: { db: Database; storage: Storage }, id: string, engine: Generation["engine"]) {
-  const current = await getGeneration(deps.db, id);
-  if (current) await deleteInputs(deps.storage, current);
+/**
+ * Deletes the input photos, then marks success (once): "succeeded" means the photos are gone.
+ * `owner`: the generation's user when the caller has it (their photos' folder), saving a read.
+ */
+export async function completeGeneration(deps: { db: Database; storage: Storage }, id: string, engine: Generation["engine"], owner?: string) {
+  const userId = owner ?? (await getGeneration(deps.db, id))?.userId;
+  if (userId) await deleteInputs(deps.storage, { userId, id });
   const [row] = await deps.db
     .update(generations)
     .set({ status: "succeeded", stage: "succeeded", stageDetail: {}, engine, completedAt: new Date(), inputKeys: [] })
@@ -220,7 +223,7 @@ export async function failGeneration(
   return row;
 }
 
-async function deleteInputs(storage: Storage, generation: Generation) {
+async function deleteInputs(storage: Storage, generation: Pick<Generation, "userId" | "id">) {
   await storage.deletePrefix(storageKeys.inputsOf(generation.userId, generation.id));
   await storage.deletePrefix(storageKeys.workOf(generation.userId, generation.id));
 }

@@ -144,7 +144,7 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   }
   // The likeness's own time is kept beside the whole step's (which includes it).
   await recordStepTimings(deps.db, id, likeness.ms === null ? { save: Date.now() - started } : { likeness: likeness.ms, save: Date.now() - started });
-  return { saved: true as const };
+  return { saved: true as const, owner: generation.userId };
 }
 
 /**

@@ -71,7 +71,8 @@ export function createGenerateAvatar(inngest: Inngest, getDeps: () => Promise<Wo
         return { status: "failed", code: saved.code };
       }
       await step.run("finish", async () => {
-        await completeGeneration(deps, id, made.engine);
+        // (A save memoised before `owner` was returned leaves it to be read.)
+        await completeGeneration(deps, id, made.engine, saved.owner);
       });
       return { status: "succeeded", engine: made.engine };
     },
