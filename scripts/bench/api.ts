@@ -12,9 +12,9 @@ import { median, percentile, round, runChild } from "./stats";
  * answering the same JSON (src/app/api/bench/bare), both served by one real production server:
  * `next build`, then src/server/start.ts as `npm start` runs it, on a scratch database seeded by
  * api-server.ts. The load comes from autocannon in this process. A warm-up per side (a fresh
- * server needs ≈ 10 s of load on either route before it answers at full speed: the JIT and the
- * heap's sizing), then rounds of one run per side, the order alternating (bare first, then
- * avatar.list first, …).
+ * server needs ≈ 10 s of steady load on one route before it answers at full speed, longer when
+ * the routes alternate: with 15 s the rounds' ratios still climbed, 0.66 → 0.79), then rounds of
+ * one run per side, the order alternating (bare first, then avatar.list first, …).
  * The VM's speed drifts by 10–30 % within minutes, more than the difference measured: a ratio of
  * totals let one slow run decide. The ratio is therefore the median of the rounds' own ratios,
  * each from two runs seconds apart (the drift cancels within a round); every run is kept. An odd

@@ -65,7 +65,7 @@ if (only.has("orchestration")) {
 
 if (only.has("api")) {
   console.error("api: avatar.list (200 avatars) vs bare handler, autocannon, 50 connections…");
-  const r = await benchApi({ seconds: quick ? 5 : 10, warmupSeconds: quick ? 8 : 15, rounds: quick ? 3 : 5 });
+  const r = await benchApi({ seconds: quick ? 5 : 10, warmupSeconds: quick ? 10 : 30, rounds: quick ? 3 : 5 });
   results.api = r;
   rows.push(
     { measure: "avatar.list req/s, p95", measured: `${r.avatarList.requestsPerSecond} req/s, ${r.avatarList.p95Ms.toFixed(0)} ms`, target: "", met: "" },
