@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Db, ExecutorContext } from "./db";
 import { lockForTransaction } from "../server/db/advisory-lock";
+import type { Db, ExecutorContext } from "./db";
 import { executorJobs as jobs, type JobKind } from "./schema";
 
 /** The durable job queue: enqueueing, leasing (claim, heartbeat, release) and wake-up times. */

@@ -143,7 +143,8 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
     await deps.storage.delete(thumbnailKey);
   }
   // The likeness's own time is kept beside the whole step's (which includes it).
-  await recordStepTimings(deps.db, id, likeness.ms === null ? { save: Date.now() - started } : { likeness: likeness.ms, save: Date.now() - started });
+  const measured: Record<string, number> = likeness.ms === null ? {} : { likeness: likeness.ms };
+  await recordStepTimings(deps.db, id, { ...measured, save: Date.now() - started });
   return { saved: true as const, owner: generation.userId };
 }
 
