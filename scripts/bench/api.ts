@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { scratchDatabase } from "../../test/helpers/db";
 import { freePort } from "../../test/helpers/net";
-import { ensureBuild, startNext } from "./next-server";
+import { ensureBuild, serverCpuMs, startNext } from "./next-server";
 import { median, percentile, round, runChild } from "./stats";
 
 /**
@@ -39,15 +39,20 @@ interface Run {
   non2xx: number;
   errors: number;
   times: number[];
+  /** The server's CPU ms during the run (whole process, main thread); null without /proc. */
+  cpu: { process: number; main: number } | null;
 }
 
-function load(url: string, headers: Record<string, string>, seconds: number) {
+function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number) {
   return new Promise<Run>((resolve, reject) => {
     const times: number[] = [];
+    const before = serverCpuMs(serverPid);
     const instance = autocannon({ url, connections: 50, duration: seconds, headers }, (err, result) => {
       if (err) return reject(err);
+      const after = serverCpuMs(serverPid);
+      const cpu = before && after ? { process: after.process - before.process, main: after.main - before.main } : null;
       // errors = timeouts (10 s) and socket errors; non2xx must stay 0 (a 4xx/5xx would be a broken run).
-      resolve({ seconds, total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts, times });
+      resolve({ seconds, total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts, times, cpu });
     });
     instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));
   });
@@ -66,7 +71,19 @@ function summary(runs: Run[]) {
     non2xx,
     errors: runs.reduce((s, r) => s + r.errors, 0),
     perRunRequestsPerSecond: runs.map((r) => round((r.total - r.non2xx) / r.seconds)),
+    /**
+     * The server's CPU ms per request over all runs: the whole process, and its main thread (Next
+     * and the handler), which is what limits requests/s. null without /proc.
+     */
+    serverCpuMsPerRequest: cpuPerRequest(runs, "process"),
+    mainThreadCpuMsPerRequest: cpuPerRequest(runs, "main"),
   };
+}
+
+function cpuPerRequest(runs: Run[], which: "process" | "main"): number | null {
+  if (runs.some((r) => !r.cpu)) return null;
+  const requests = runs.reduce((s, r) => s + r.total, 0);
+  return requests > 0 ? round(runs.reduce((s, r) => s + r.cpu![which], 0) / requests, 2) : null;
 }
 
 interface Seeded {
@@ -104,7 +121,7 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
       { ...env, FACE_CHECK: "off", AUTH_RATE_LIMIT: "off", GENERATION_ENGINE: "offline", EXECUTOR_PORT: String(executorPort), NEXT_DIST_DIR: distDir },
       port,
     );
-    const { url } = server;
+    const { url, pid } = server;
     const barePath = "/api/bench/bare";
 
     // A browser's sign-in over HTTP: the session cookie and better-auth's session_data cache
@@ -144,9 +161,9 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
     };
     const trpc = async (seconds: number) => {
       await settle();
-      return load(url + seeded.listPath, { cookie: await signIn() }, seconds);
+      return load(url + seeded.listPath, { cookie: await signIn() }, seconds, pid);
     };
-    const bare = async (seconds: number) => (await settle(), load(url + barePath, {}, seconds));
+    const bare = async (seconds: number) => (await settle(), load(url + barePath, {}, seconds, pid));
     await bare(options.warmupSeconds);
     await trpc(options.warmupSeconds);
     const b: Run[] = [];

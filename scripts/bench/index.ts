@@ -59,6 +59,12 @@ if (only.has("orchestration")) {
         target: "≥ 20",
         met: mark(l.generationsPerSecond >= 20),
       },
+      {
+        measure: `CPU per generation (all threads), ${what}`,
+        measured: `${l.cpuMsPerGeneration} ms (ceiling on ${results.cpus} CPUs: ${l.cpuCeilingGenerationsPerSecond}/s)`,
+        target: "",
+        met: "",
+      },
     );
   }
 }
@@ -70,6 +76,12 @@ if (only.has("api")) {
   rows.push(
     { measure: "avatar.list req/s, p95", measured: `${r.avatarList.requestsPerSecond} req/s, ${r.avatarList.p95Ms.toFixed(0)} ms`, target: "", met: "" },
     { measure: "bare handler req/s, p95", measured: `${r.bareHandler.requestsPerSecond} req/s, ${r.bareHandler.p95Ms.toFixed(0)} ms`, target: "", met: "" },
+    {
+      measure: "server CPU per request: main thread / whole process",
+      measured: `avatar.list ${r.avatarList.mainThreadCpuMsPerRequest} / ${r.avatarList.serverCpuMsPerRequest} ms, bare ${r.bareHandler.mainThreadCpuMsPerRequest} / ${r.bareHandler.serverCpuMsPerRequest} ms`,
+      target: "",
+      met: "",
+    },
     {
       measure: "avatar.list / bare (req/s), median of rounds",
       measured: `${r.ratio}× (rounds ${r.roundRatios.join(", ")})`,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { Inngest } from "inngest";
@@ -163,7 +163,11 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const runs: Array<Awaited<ReturnType<typeof oneRun>>> = [];
   // Back-to-back windows: the VM's speed drifts within minutes, so the rate is the median window's.
   const windowRates: number[] = [];
+  // CPU of the whole process (every thread: app, PGlite, executor, face room, V8's helpers) per
+  // finished generation: a per-unit cost that the VM's drift in speed moves far less than a rate.
+  const windowCpuMs: number[] = [];
   for (let w = 0; w < windows; w++) {
+    const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const deadline = started + seconds * 1000;
     const inWindow: typeof runs = [];
@@ -172,8 +176,10 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
         while (Date.now() < deadline) inWindow.push(await oneRun());
       }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     runs.push(...inWindow);
     windowRates.push(round(inWindow.length / ((Math.max(...inWindow.map((r) => r.finishedAt)) - started) / 1000)));
+    windowCpuMs.push(round((cpu.user + cpu.system) / 1000 / inWindow.length));
   }
   polling = false;
   unsubscribe();
@@ -199,6 +205,11 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
     /** The median window's rate (nearest rank: with 3 windows, the middle one); every window's beside it. */
     generationsPerSecond: median(windowRates),
     windowGenerationsPerSecond: windowRates,
+    /** CPU ms (all threads) per generation, the median window's; every window's beside it. */
+    cpuMsPerGeneration: median(windowCpuMs),
+    windowCpuMsPerGeneration: windowCpuMs,
+    /** What the CPUs allow at that cost if every core did nothing else: cores × 1000 / CPU ms. */
+    cpuCeilingGenerationsPerSecond: round((availableParallelism() * 1000) / median(windowCpuMs)),
   };
 }
 
