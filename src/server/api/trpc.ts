@@ -70,10 +70,9 @@ const t = initTRPC.context<Context>().create({
 });
 
 /** Domain errors thrown by plain functions, mapped to the codes callers see. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+function mapDomainErrors<R extends { ok: boolean; error?: { cause?: unknown } }>(result: R): R {
   if (result.ok) return result;
-  const cause = result.error.cause;
+  const cause = result.error?.cause;
   if (cause instanceof NotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
   if (cause instanceof InsufficientCreditsError) {
     throw new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
@@ -90,16 +89,21 @@ const domainErrors = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
   }
   return result;
-});
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(async ({ next }) => mapDomainErrors(await next()));
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Signed in, and domain errors mapped: one middleware rather than two, because tRPC copies a
+ * call's options at every middleware level (measured: a sizeable share of avatar.list's own time).
+ * Only `user` is passed on: tRPC merges it into the context, narrowed to non-null.
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
-  return next({ ctx: { ...ctx, user: ctx.user } });
+  return mapDomainErrors(await next({ ctx: { user: ctx.user } }));
 });
 
 /**
