@@ -24,7 +24,7 @@ import { generationRequested } from "../../src/server/jobs/events";
 import { createGenerateAvatar } from "../../src/server/jobs/generate-avatar";
 import { createProject } from "../../src/server/projects";
 import { createLocalStorage } from "../../src/server/storage";
-import { median, percentile, round } from "./stats";
+import { machineBusyMs, median, percentile, round } from "./stats";
 
 /**
  * Orchestration overhead: real generations (charge + row + inputs + event → local executor →
@@ -163,11 +163,14 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const runs: Array<Awaited<ReturnType<typeof oneRun>>> = [];
   // Back-to-back windows: the VM's speed drifts within minutes, so the rate is the median window's.
   const windowRates: number[] = [];
-  // CPU of the whole process (every thread: app, PGlite, executor, face room, V8's helpers) per
-  // finished generation: a per-unit cost that the VM's drift in speed moves far less than a rate.
+  // CPU per finished generation: this process's (every thread: app, PGlite, executor, face room,
+  // V8's helpers) and the whole machine's (with a PostgreSQL server, if one is used), which says
+  // how many generations/s the CPUs could give at that cost.
   const windowCpuMs: number[] = [];
+  const windowMachineMs: number[] = [];
   for (let w = 0; w < windows; w++) {
     const cpuBefore = process.cpuUsage();
+    const machineBefore = machineBusyMs();
     const started = Date.now();
     const deadline = started + seconds * 1000;
     const inWindow: typeof runs = [];
@@ -177,9 +180,11 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
       }),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const machineAfter = machineBusyMs();
     runs.push(...inWindow);
     windowRates.push(round(inWindow.length / ((Math.max(...inWindow.map((r) => r.finishedAt)) - started) / 1000)));
     windowCpuMs.push(round((cpu.user + cpu.system) / 1000 / inWindow.length));
+    if (machineBefore !== null && machineAfter !== null) windowMachineMs.push(round((machineAfter - machineBefore) / inWindow.length));
   }
   polling = false;
   unsubscribe();
@@ -205,11 +210,14 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
     /** The median window's rate (nearest rank: with 3 windows, the middle one); every window's beside it. */
     generationsPerSecond: median(windowRates),
     windowGenerationsPerSecond: windowRates,
-    /** CPU ms (all threads) per generation, the median window's; every window's beside it. */
+    /** This process's CPU ms (all threads) per generation, the median window's; every window's beside it. */
     cpuMsPerGeneration: median(windowCpuMs),
     windowCpuMsPerGeneration: windowCpuMs,
-    /** What the CPUs allow at that cost if every core did nothing else: cores × 1000 / CPU ms. */
-    cpuCeilingGenerationsPerSecond: round((availableParallelism() * 1000) / median(windowCpuMs)),
+    /** The whole machine's busy CPU ms per generation (null without /proc). */
+    machineCpuMsPerGeneration: windowMachineMs.length ? median(windowMachineMs) : null,
+    windowMachineCpuMsPerGeneration: windowMachineMs,
+    /** What the CPUs allow at the machine's cost if they did nothing else: cores × 1000 / CPU ms. */
+    cpuCeilingGenerationsPerSecond: windowMachineMs.length ? round((availableParallelism() * 1000) / median(windowMachineMs)) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /** Small helpers shared by the benchmark sections. */
@@ -16,6 +17,20 @@ export function percentile(samples: number[], p: number): number {
 export const median = (samples: number[]) => percentile(samples, 50);
 
 export const MB = 1024 * 1024;
+
+/**
+ * Busy CPU ms of the whole machine so far (every process, all CPUs: user, nice, system, irq,
+ * softirq, steal from /proc/stat, counted in 1/100 s), or null where there is no /proc. Includes
+ * a PostgreSQL server on the same machine, which the bench process's own CPU time does not.
+ */
+export function machineBusyMs(): number | null {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) * 10;
+  } catch {
+    return null;
+  }
+}
 
 const root = path.resolve(import.meta.dirname, "../..");
 
