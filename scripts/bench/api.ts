@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { scratchDatabase } from "../../test/helpers/db";
 import { freePort } from "../../test/helpers/net";
-import { ensureBuild, serverCpuMs, startNext } from "./next-server";
-import { median, percentile, round, runChild } from "./stats";
+import { ensureBuild, startNext } from "./next-server";
+import { median, percentile, processCpuMs, round, runChild } from "./stats";
 
 /**
  * avatar.list (200 avatars) over HTTP at 50 connections against a bare Next.js route handler
@@ -46,10 +46,10 @@ interface Run {
 function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number) {
   return new Promise<Run>((resolve, reject) => {
     const times: number[] = [];
-    const before = serverCpuMs(serverPid);
+    const before = processCpuMs(serverPid);
     const instance = autocannon({ url, connections: 50, duration: seconds, headers }, (err, result) => {
       if (err) return reject(err);
-      const after = serverCpuMs(serverPid);
+      const after = processCpuMs(serverPid);
       const cpu = before && after ? { process: after.process - before.process, main: after.main - before.main } : null;
       // errors = timeouts (10 s) and socket errors; non2xx must stay 0 (a 4xx/5xx would be a broken run).
       resolve({ seconds, total: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts, times, cpu });

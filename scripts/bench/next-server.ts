@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** The real production server for the API benchmark: `next build` when stale, then `npm start`'s process. */
@@ -62,24 +62,5 @@ export async function startNext(env: Record<string, string>, port: number, nodeA
       throw new Error(`the server did not answer within 180 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** user + system CPU ms from a /proc stat line (Linux counts in 1/100 s). */
-function statCpuMs(file: string): number {
-  const stat = readFileSync(file, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * CPU time the server has used so far: the whole process (every thread) and its main thread alone
- * (where Next and the route handlers run). null where there is no /proc (not Linux).
- */
-export function serverCpuMs(pid: number): { process: number; main: number } | null {
-  try {
-    return { process: statCpuMs(`/proc/${pid}/stat`), main: statCpuMs(`/proc/${pid}/task/${pid}/stat`) };
-  } catch {
-    return null;
   }
 }

@@ -32,6 +32,25 @@ export function machineBusyMs(): number | null {
   }
 }
 
+/** user + system CPU ms from a /proc/…/stat line (Linux counts in 1/100 s). */
+function statCpuMs(file: string): number {
+  const stat = readFileSync(file, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU ms a process has used so far: all its threads, and its main thread alone (for the API's
+ * server, where Next and the route handlers run). null where there is no /proc (not Linux).
+ */
+export function processCpuMs(pid: number): { process: number; main: number } | null {
+  try {
+    return { process: statCpuMs(`/proc/${pid}/stat`), main: statCpuMs(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
 const root = path.resolve(import.meta.dirname, "../..");
 
 /**
