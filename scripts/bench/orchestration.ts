@@ -197,6 +197,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   rmSync(storageDir, { recursive: true, force: true });
 
   const overhead = runs.map((r) => r.wallMs - r.engineMs);
+  const machineMs = windowMachineMs.length ? median(windowMachineMs) : null;
   return {
     concurrency,
     likeness,
@@ -214,10 +215,10 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
     cpuMsPerGeneration: median(windowCpuMs),
     windowCpuMsPerGeneration: windowCpuMs,
     /** The whole machine's busy CPU ms per generation (null without /proc). */
-    machineCpuMsPerGeneration: windowMachineMs.length ? median(windowMachineMs) : null,
+    machineCpuMsPerGeneration: machineMs,
     windowMachineCpuMsPerGeneration: windowMachineMs,
     /** What the CPUs allow at the machine's cost if they did nothing else: cores × 1000 / CPU ms. */
-    cpuCeilingGenerationsPerSecond: windowMachineMs.length ? round((availableParallelism() * 1000) / median(windowMachineMs)) : null,
+    cpuCeilingGenerationsPerSecond: machineMs === null ? null : round((availableParallelism() * 1000) / machineMs),
   };
 }
 
