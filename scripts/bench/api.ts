@@ -160,8 +160,8 @@ export async function benchApi(options: { seconds: number; warmupSeconds: number
       }
     };
     const trpc = async (seconds: number) => {
-      // Signed in (and the session read once) before the settle pause: the sign-in's own cost
-      // (scrypt and its garbage) belongs to signing in, not to the requests measured after it.
+      // Signed in, and the new cookie's session read once, before the settle pause: that cost
+      // (scrypt, a database read) belongs to signing in, not to the requests measured after it.
       const headers = { cookie: await signIn() };
       await fetch(url + seeded.listPath, { headers }).then((r) => r.arrayBuffer());
       await settle();

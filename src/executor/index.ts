@@ -26,8 +26,8 @@ export interface LocalExecutorOptions {
   timeScale?: number;
   /**
    * Longest idle wait between queue polls; default 1 s. Only a safety net: new events, finished
-   * jobs and due timers wake the loop at once, and each poll costs two queries (an idle server
-   * polling every 200 ms spent ≈ 6 % of a CPU on it).
+   * jobs and due timers wake the loop at once, and each poll is a claim transaction and a query
+   * (an idle server polling every 200 ms spent ≈ 6 % of a CPU on it).
    */
   pollIntervalMs?: number;
   /** How long a claimed job stays leased without a heartbeat; default 30 s. */
