@@ -12,7 +12,6 @@ import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
 import { faceRoomFor } from "./faces";
 import { resendUnstartedGenerations, sweepStuckGenerations } from "./generations/sweeper";
-import { getServices } from "./services";
 
 // No network here, and no reporting from our users' servers.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -54,6 +53,9 @@ if (usesHostedInngest(e)) {
   // The SDK reads this when it sends events and checks signatures: dev mode, pointed at us.
   process.env.INNGEST_DEV = executor.url;
 }
+
+// Imported only now: the Inngest client it uses reads INNGEST_DEV when it is created (above).
+const { getServices } = await import("./services");
 
 const app = next({ dev, hostname: e.HOSTNAME, port });
 await app.prepare();
