@@ -54,13 +54,20 @@ if (usesHostedInngest(e)) {
   process.env.INNGEST_DEV = executor.url;
 }
 
-// Imported only now: the Inngest client it uses reads INNGEST_DEV when it is created (above).
+// Imported only now: the Inngest client they use reads INNGEST_DEV when it is created (above).
 const { getServices } = await import("./services");
+const { serveTRPC, TRPC_PATH_PREFIX } = await import("./api/node");
 
 const app = next({ dev, hostname: e.HOSTNAME, port });
 await app.prepare();
 const requestHandler = app.getRequestHandler();
-const server = createServer((req, res) => void requestHandler(req, res));
+// In production tRPC is answered here, ahead of Next: the same handler without Next's per-request
+// route machinery, which cost more than the call itself (src/server/api/node.ts). In dev Next's
+// route answers it, so edits to the routers hot-reload.
+const server = createServer((req, res) => {
+  if (!dev && req.url?.startsWith(TRPC_PATH_PREFIX)) return void serveTRPC(req, res, getServices);
+  void requestHandler(req, res);
+});
 await new Promise<void>((resolve) => server.listen(port, resolve));
 log(`ready on http://localhost:${port}`);
 

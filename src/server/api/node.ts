@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
+import { handleTRPCRequest } from "./http";
+
+/**
+ * tRPC for the production server (src/server/start.ts), ahead of Next.js: the same handler as the
+ * Next route (handleTRPCRequest), without Next's per-request route machinery, which cost more
+ * than the whole call (docs/proof.md, API). Answers are compressed as Next would for clients that
+ * accept gzip; subscriptions (SSE) stream as they come.
+ */
+export const TRPC_PATH_PREFIX = "/api/trpc/";
+
+/** Next's threshold: smaller answers aren't worth compressing. */
+const GZIP_MIN_BYTES = 1024;
+const gzipAsync = promisify(gzip);
+
+type Deps = Parameters<typeof handleTRPCRequest>[1];
+
+export async function serveTRPC(req: IncomingMessage, res: ServerResponse, deps: () => Promise<Deps>): Promise<void> {
+  let response: Response;
+  try {
+    response = await handleTRPCRequest(incomingMessageToRequest(req, res, { maxBodySize: null }), await deps());
+  } catch (error) {
+    console.error("tRPC: the request could not be handled:", error);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+    return;
+  }
+  res.statusCode = response.status;
+  for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    // A client that goes away closes the response, which aborts the subscription (its signal).
+    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {});
+    return;
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  if (body.length >= GZIP_MIN_BYTES && acceptsGzip(req)) {
+    const zipped = await gzipAsync(body);
+    res.setHeader("content-encoding", "gzip");
+    res.appendHeader("vary", "accept-encoding");
+    res.setHeader("content-length", zipped.length);
+    res.end(zipped);
+    return;
+  }
+  res.setHeader("content-length", body.length);
+  res.end(body);
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const accepted = req.headers["accept-encoding"];
+  return typeof accepted === "string" && /\bgzip\b(?!;q=0(\.0*)?(,|$))/.test(accepted);
+}
