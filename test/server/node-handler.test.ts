@@ -96,6 +96,17 @@ describe("tRPC ahead of Next (src/server/api/node.ts)", () => {
     expect(((await res.json()) as { error: { json: { message: string } } }).error.json.message).toMatch(/photo 1/i);
   });
 
+  it("answers 500 rather than hanging when the server fails around tRPC", async () => {
+    const broken = createServer((req, res) => void serveTRPC(req, res, () => Promise.reject(new Error("no database"))));
+    await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(broken.address() as AddressInfo).port}/api/trpc/system.health`);
+      expect(res.status).toBe(500);
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+
   it("streams a subscription as server-sent events until the client goes away", async () => {
     const input = encodeURIComponent(JSON.stringify({ json: { projectId } }));
     const controller = new AbortController();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
@@ -21,15 +22,17 @@ const gzipAsync = promisify(gzip);
 type Deps = Parameters<typeof handleTRPCRequest>[1];
 
 export async function serveTRPC(req: IncomingMessage, res: ServerResponse, deps: () => Promise<Deps>): Promise<void> {
-  let response: Response;
   try {
-    response = await handleTRPCRequest(incomingMessageToRequest(req, res, { maxBodySize: null }), await deps());
+    await answer(req, res, await handleTRPCRequest(incomingMessageToRequest(req, res, { maxBodySize: null }), await deps()));
   } catch (error) {
-    console.error("tRPC: the request could not be handled:", error);
+    // tRPC answers its own errors; this is the server failing around it (never left unanswered).
+    console.error("tRPC: the request could not be answered:", error);
     if (!res.headersSent) res.statusCode = 500;
     res.end();
-    return;
   }
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
   const cookies = response.headers.getSetCookie();
@@ -40,7 +43,7 @@ export async function serveTRPC(req: IncomingMessage, res: ServerResponse, deps:
   }
   if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
     // A client that goes away closes the response, which aborts the subscription (its signal).
-    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {});
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res).catch(() => {});
     return;
   }
   const body = Buffer.from(await response.arrayBuffer());
