@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleTRPCRequest } from "~/server/api/http";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { browserSession, TEST_ORIGIN as origin } from "../helpers/browser-session";
 
 /** The same requests the browser makes: better-auth's cookie session, then tRPC over HTTP. */
 let app: TestApp;
 let cookie = "";
-const origin = "http://localhost:3000";
 
 beforeAll(async () => {
   app = await createTestApp();
-  const res = await app.auth.handler(
-    new Request(`${origin}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin },
-      body: JSON.stringify({ email: "http@example.com", password: "correct horse battery", name: "Http" }),
-    }),
-  );
-  expect(res.status).toBe(200);
-  cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  cookie = (await browserSession(app.auth, "http@example.com", { name: "Http" })).cookie;
 });
 afterAll(() => app.close());
 

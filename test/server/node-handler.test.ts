@@ -5,6 +5,7 @@ import { handleTRPCRequest } from "~/server/api/http";
 import { serveTRPC } from "~/server/api/node";
 import { createProject } from "~/server/projects";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { browserSession, TEST_ORIGIN as origin } from "../helpers/browser-session";
 import { photoForm } from "../helpers/photos";
 import { seedAvatars } from "../helpers/seed-avatars";
 
@@ -18,20 +19,12 @@ let server: Server;
 let base = "";
 let cookie = "";
 let projectId = "";
-const origin = "http://localhost:3000";
 
 beforeAll(async () => {
   app = await createTestApp();
-  const res = await app.auth.handler(
-    new Request(`${origin}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin },
-      body: JSON.stringify({ email: "node@example.com", password: "correct horse battery", name: "Node" }),
-    }),
-  );
-  expect(res.status).toBe(200);
-  cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const userId = ((await res.json()) as { user: { id: string } }).user.id;
+  const session = await browserSession(app.auth, "node@example.com", { name: "Node" });
+  cookie = session.cookie;
+  const userId = session.id;
   projectId = (await createProject(app.db, userId, "Node")).id;
   await seedAvatars(app.db, userId, projectId, 20);
   server = createServer((req, res) => void serveTRPC(req, res, async () => app));

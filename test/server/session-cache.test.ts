@@ -4,13 +4,13 @@ import { handleTRPCRequest } from "~/server/api/http";
 import { SESSION_CACHE_SECONDS } from "~/server/auth";
 import { session } from "~/server/db/schema";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
+import { browserSession, TEST_ORIGIN as origin } from "../helpers/browser-session";
 
 /**
  * better-auth's cookie cache (session_data): what it may answer from the cookie, and what it must
  * not — a plan change shows at once, and a revoked session can't administer or mint a token.
  */
 let app: TestApp;
-const origin = "http://localhost:3000";
 beforeAll(async () => {
   app = await createTestApp();
 });
@@ -18,18 +18,10 @@ afterAll(() => app.close());
 
 /** A browser's sign-up (or, with `signIn`, sign-in) over HTTP: its cookies and user id. */
 async function signUpOverHttp(email: string, signIn = false) {
-  const res = await app.auth.handler(
-    new Request(`${origin}/api/auth/${signIn ? "sign-in" : "sign-up"}/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin },
-      body: JSON.stringify({ email, password: "correct horse battery", ...(signIn ? {} : { name: "Cached" }) }),
-    }),
-  );
-  expect(res.status).toBe(200);
-  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  const { cookies, cookie, id } = await browserSession(app.auth, email, { signIn, name: "Cached" });
   // The cache is really in use: sign-up hands out the cached session with the token.
   expect(cookies.some((c) => c.startsWith("better-auth.session_data="))).toBe(true);
-  return { cookie: cookies.join("; "), id: ((await res.clone().json()) as { user: { id: string } }).user.id };
+  return { cookie, id };
 }
 
 const QUERIES = new Set(["project.list", "models.list", "credits.balance"]);
