@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import sharp from "sharp";
+import { generations } from "~/server/db/schema";
+import type { GenerationSettings } from "~/server/generations/settings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { portraitJpeg } from "../helpers/photos";
@@ -79,6 +82,50 @@ describe("POST …/avatars/generate-with-photo with a bearer token", { timeout: 
     await poll(u.token, `/api/avatar-creator/generations/${a!.generation.id}`);
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
     expect(await u.caller.generation.list({ projectId: u.projectId })).toHaveLength(1);
+  });
+
+  // The product guide's "API Testing" curl, word for word: `style` there is free text (an attribute,
+  // like gender or ethnicity) in one example and "professional" in its frontend example.
+  it.each(["business professional", "professional"])("the guide's own request with style=%j: 201, then succeeded", async (style) => {
+    const u = await scriptUser(app);
+    const form = new FormData();
+    form.set("photo0", new Blob([new Uint8Array(photos[0]!)], { type: "image/jpeg" }), "photo1.jpg");
+    form.set("photo1", new Blob([new Uint8Array(photos[1]!)], { type: "image/jpeg" }), "photo2.jpg");
+    form.set("name", "My Avatar");
+    form.set("prompt", "professional business headshot");
+    form.set("style", style);
+    form.set("styleStrength", "0.85");
+    const res = await call(generatePath(u.projectId), { method: "POST", token: u.token, body: form });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as GenerationBody & { statusUrl: string };
+    expect(await poll(u.token, body.statusUrl)).toMatchObject({ status: "succeeded" });
+
+    // Stored with the generation: the preset stays the default, the words are in the prompt, and
+    // "Generate again" (which reuses the frozen settings) makes the same prompt.
+    const generation = await u.caller.generation.get({ id: body.generation.id });
+    expect(generation.settings).toMatchObject({ style: "Photographic (Default)", styleNotes: style, styleStrength: 0.85 });
+    const [row] = await app.db.select().from(generations).where(eq(generations.id, body.generation.id));
+    const built = (row!.settings as unknown as GenerationSettings).builtPrompt;
+    expect(built).toContain(`, professional business headshot, ${style} style, `);
+    const again = new FormData();
+    again.set("generationId", body.generation.id);
+    again.set("photo0", new File([new Uint8Array(photos[0]!)], "photo1.jpg"));
+    const second = await u.caller.generation.retry(again);
+    const [copy] = await app.db.select().from(generations).where(eq(generations.id, second.generationId));
+    expect((copy!.settings as unknown as GenerationSettings).builtPrompt).toBe(built);
+    expect((await u.caller.generation.get({ id: second.generationId })).settings.styleNotes).toBe(style);
+    await poll(u.token, `/api/avatar-creator/generations/${second.generationId}`);
+  });
+
+  it("a preset name in `style` still picks the preset (case-insensitive, no \"(Default)\" needed)", async () => {
+    const u = await scriptUser(app);
+    for (const [style, preset] of [["comic book", "Comic book"], ["photographic", "Photographic (Default)"]] as const) {
+      const res = await call(generatePath(u.projectId), { method: "POST", token: u.token, body: guideForm(photos.slice(0, 1), { style }) });
+      expect(res.status).toBe(201);
+      const { generation } = (await res.json()) as GenerationBody;
+      expect((await u.caller.generation.get({ id: generation.id })).settings).toMatchObject({ style: preset, styleNotes: null });
+      await poll(u.token, `/api/avatar-creator/generations/${generation.id}`);
+    }
   });
 
   it("another user's generation and avatar are 404, the same as missing ones", async () => {

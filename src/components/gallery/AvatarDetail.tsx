@@ -133,7 +133,7 @@ function Facts({ avatar: a, generation: g }: { avatar: AvatarItem; generation: R
         </>
       ) : null}
       <dt className="text-slate-500">Style</dt>
-      <dd>{s.style}</dd>
+      <dd>{s.styleNotes ? `${s.style} · ${s.styleNotes}` : s.style}</dd>
       <dt className="text-slate-500">Strength</dt>
       <dd>{s.styleStrength.toFixed(2)}</dd>
       <dt className="text-slate-500">Tier</dt>

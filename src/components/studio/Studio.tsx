@@ -77,9 +77,12 @@ export function Studio({ projectId }: { projectId: string }) {
             <PromptFields values={values} errors={actions.fieldErrors} onChange={patch} />
             <StylePicker
               style={values.style}
+              notes={values.styleNotes}
               strength={values.styleStrength}
               error={actions.fieldErrors.style ?? actions.fieldErrors.styleStrength}
+              notesError={actions.fieldErrors.styleNotes}
               onStyle={(style) => patch({ style })}
+              onNotes={(styleNotes) => patch({ styleNotes })}
               onStrength={(styleStrength) => {
                 setStrengthTouched(true);
                 patch({ styleStrength });

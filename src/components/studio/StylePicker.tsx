@@ -2,20 +2,25 @@
 
 import { useId } from "react";
 import { STYLE_STRENGTH_MAX, STYLE_STRENGTH_MIN } from "~/server/prompt/strength";
+import { STYLE_NOTES_MAX } from "~/server/prompt/style-choice";
 import { STYLE_PRESETS } from "~/server/prompt/styles";
 import { strengthWords } from "./form";
+import { Field } from "../ui/Field";
 import { FieldsetError } from "../ui/FieldsetError";
 
 interface Props {
   style: string;
+  notes: string;
   strength: number;
   error?: string | undefined;
+  notesError?: string | undefined;
   onStyle: (style: string) => void;
+  onNotes: (notes: string) => void;
   onStrength: (value: number) => void;
 }
 
 /** The style presets, each with its description, and the strength slider explained in words. */
-export function StylePicker({ style, strength, error, onStyle, onStrength }: Props) {
+export function StylePicker({ style, notes, strength, error, notesError, onStyle, onNotes, onStrength }: Props) {
   const id = useId();
   return (
     <div className="space-y-4">
@@ -47,6 +52,17 @@ export function StylePicker({ style, strength, error, onStyle, onStrength }: Pro
         </div>
         <FieldsetError error={error} />
       </fieldset>
+
+      <Field
+        label="Style notes (optional)"
+        name="styleNotes"
+        value={notes}
+        maxLength={STYLE_NOTES_MAX}
+        placeholder="e.g. business professional, warm light"
+        hint="Your own words about the look, added to the prompt on top of the preset."
+        error={notesError}
+        onChange={(e) => onNotes(e.target.value)}
+      />
 
       <div className="space-y-1">
         <label htmlFor={`${id}-strength`} className="block text-sm font-medium text-slate-700">

@@ -12,6 +12,7 @@ export interface PromptValues {
   ageRange: string;
   ethnicity: string;
   style: string;
+  styleNotes: string;
   styleStrength: number;
   seed: string;
   negativePrompt: string;
@@ -28,6 +29,7 @@ export const initialValues: PromptValues = {
   ageRange: "",
   ethnicity: "",
   style: DEFAULT_STYLE,
+  styleNotes: "",
   styleStrength: DEFAULT_STYLE_STRENGTH,
   seed: "",
   negativePrompt: "",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BadInputError } from "../errors";
 import type { IncomingPhoto } from "../photos/intake";
+import { STYLE_NOTES_MAX } from "../prompt/style-choice";
 import { TIERS } from "../tiers";
 
 /**
@@ -27,7 +28,9 @@ export const generationFieldsSchema = z.object({
   gender: optionalText(30),
   ageRange: optionalText(30),
   ethnicity: optionalText(60),
-  style: optionalText(60),
+  /** A preset's name, or free words about the look ("business professional"): prompt/style-choice.ts. */
+  style: optionalText(STYLE_NOTES_MAX),
+  styleNotes: optionalText(STYLE_NOTES_MAX),
   styleStrength: optionalNumber(z.number().min(0.5, "Style strength must be between 0.5 and 0.95").max(0.95, "Style strength must be between 0.5 and 0.95")),
   seed: optionalNumber(z.number().int("Seed must be a whole number").min(0).max(2_147_483_647)),
   negativePrompt: optionalText(1000),

@@ -18,6 +18,8 @@ export interface GenerationSettings {
   ageRange: string | null;
   ethnicity: string | null;
   style: string;
+  /** Free words about the look, folded into the prompt (absent on generations made before it existed). */
+  styleNotes?: string | null;
   styleStrength: number;
   seed: number;
   // as built for the engines

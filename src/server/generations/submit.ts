@@ -6,7 +6,7 @@ import { env } from "../env";
 import { BadInputError } from "../errors";
 import { checkFaces, faceRoomFor, type FaceRoom } from "../faces";
 import { intakePhotos, type IncomingPhoto } from "../photos/intake";
-import { buildPrompt, DEFAULT_STYLE, styleStrengthToRatio } from "../prompt";
+import { buildPrompt, styleStrengthToRatio } from "../prompt";
 import { getOwnedProject } from "../projects";
 import { bestTierForPlan, planAllowsTier, TIER_MODELS, type Tier } from "../tiers";
 import type { GenerationFields } from "./form";
@@ -103,7 +103,6 @@ type SettingsFields = Pick<GenerationFields, "name" | "prompt"> &
 
 export function buildSettings(fields: SettingsFields, tier: Tier): GenerationSettings {
   const model = TIER_MODELS[tier];
-  const style = fields.style ?? DEFAULT_STYLE;
   const built = buildPrompt({
     prompt: fields.prompt,
     gender: fields.gender,
@@ -111,7 +110,8 @@ export function buildSettings(fields: SettingsFields, tier: Tier): GenerationSet
     personaAge: fields.personaAge,
     ageRange: fields.ageRange,
     ethnicity: fields.ethnicity,
-    style,
+    style: fields.style,
+    styleNotes: fields.styleNotes,
     negativePrompt: fields.negativePrompt,
   });
   const styleStrength = fields.styleStrength ?? model.styleStrength ?? 0.8;
@@ -127,6 +127,7 @@ export function buildSettings(fields: SettingsFields, tier: Tier): GenerationSet
     ageRange: fields.ageRange ?? null,
     ethnicity: fields.ethnicity ?? null,
     style: built.style,
+    styleNotes: built.styleNotes,
     styleStrength,
     seed: fields.seed ?? randomInt(0, 2_147_483_647),
     builtPrompt: built.prompt,

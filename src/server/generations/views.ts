@@ -36,6 +36,7 @@ export function generationView(row: Generation) {
       ageRange: s.ageRange,
       ethnicity: s.ethnicity,
       style: s.style,
+      styleNotes: s.styleNotes ?? null,
       styleStrength: s.styleStrength,
       seed: s.seed,
       width: s.width,

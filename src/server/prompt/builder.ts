@@ -1,7 +1,8 @@
 import { BadInputError } from "../errors";
 import { FACE_QUALITY_NEGATIVE_TERMS, mergeNegative } from "./negative";
 import { type Gender, article, normalizeGender, personaWords } from "./persona";
-import { DEFAULT_STYLE, PHOTOGRAPHIC_STYLES, STYLE_NAMES, type StylePreset, findStyle } from "./styles";
+import { resolveStyle, styleNoteWords } from "./style-choice";
+import { PHOTOGRAPHIC_STYLES } from "./styles";
 import { type ClassWord, TRIGGER, cleanCapped, countClipPieces, findTriggers, findUserTrigger } from "./text";
 
 /**
@@ -39,7 +40,9 @@ export interface PromptInput {
   personaAge?: number;
   ageRange?: string;
   ethnicity?: string;
+  /** A preset's name, or free words about the look (see style-choice.ts). */
   style?: string;
+  styleNotes?: string;
   negativePrompt?: string;
 }
 
@@ -53,15 +56,8 @@ export interface BuiltPrompt {
   classWord: ClassWord;
   /** The preset's canonical name. */
   style: string;
-}
-
-export function resolveStyle(name: string | undefined): StylePreset {
-  const wanted = name?.trim() ? name : DEFAULT_STYLE;
-  const preset = findStyle(wanted);
-  if (!preset) {
-    throw new BadInputError(`Unknown style "${wanted.slice(0, 60)}". Choose one of: ${STYLE_NAMES.join(", ")}`, "style");
-  }
-  return preset;
+  /** The user's words about the look, as folded into the prompt ("business professional"); null when none. */
+  styleNotes: string | null;
 }
 
 /** Trailing "." or "," and leading commas would leave ", ," or ". ," once joined. */
@@ -70,7 +66,8 @@ const trimPunctuation = (s: string) => s.replace(/^[\s,;:.]+/, "").replace(/[\s,
 const joinParts = (parts: readonly string[]) => parts.filter((p) => p.length > 0).join(", ");
 
 export function buildPrompt(input: PromptInput): BuiltPrompt {
-  const preset = resolveStyle(input.style);
+  const { preset, notes } = resolveStyle(input.style, input.styleNotes);
+  const look = styleNoteWords(notes);
   const photographic = PHOTOGRAPHIC_STYLES.has(preset.name);
   const quality = photographic ? PHOTO_QUALITY_SUFFIX : ART_QUALITY_SUFFIX;
 
@@ -89,7 +86,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   let classWord: ClassWord;
   if (own) {
     classWord = own.classWord;
-    body = joinParts([own.text, ...personaWords(input, classWord).clause, quality]);
+    body = joinParts([own.text, ...personaWords(input, classWord).clause, ...look, quality]);
   } else {
     classWord = gender;
     const persona = personaWords(input, gender);
@@ -98,7 +95,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
       `${photographic ? "a photo of " : ""}${article(core)} ${core} ${TRIGGER}`,
       ...persona.after,
     ].join(" ");
-    body = joinParts([subject, scene, quality]);
+    body = joinParts([subject, scene, ...look, quality]);
   }
 
   // A function replacer: a string one would expand "$&" or "$1" typed by the user.
@@ -124,5 +121,6 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     fluxPrompt,
     classWord,
     style: preset.name,
+    styleNotes: notes,
   };
 }

@@ -7,8 +7,8 @@ export {
   PHOTO_QUALITY_SUFFIX,
   PROMPT_MAX,
   type PromptInput,
-  resolveStyle,
 } from "./builder";
+export { resolveStyle, STYLE_NOTES_MAX, type StyleChoice, styleNoteWords } from "./style-choice";
 export { FACE_QUALITY_NEGATIVE_TERMS, mergeNegative } from "./negative";
 export { AGE_RANGE_MAX, ETHNICITY_MAX, normalizeGender, PERSONA_NAME_MAX } from "./persona";
 export {

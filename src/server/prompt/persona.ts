@@ -53,7 +53,7 @@ export interface PersonaWords {
  * persona field can't add commas, brackets or quotes to the prompt; "img" anywhere is refused
  * (a name like "Img" or "Kimgo" would otherwise become a second trigger).
  */
-function shortField(raw: string | undefined, field: string, label: string, max: number, keep: RegExp): string {
+export function shortField(raw: string | undefined, field: string, label: string, max: number, keep: RegExp): string {
   const text = cleanCapped(raw, field, label, max).replace(keep, " ").replace(/\s+/g, " ").trim();
   if (findTriggers(text).length > 0) {
     throw new BadInputError(`${label} can't contain "img": it is PhotoMaker's trigger word`, field);

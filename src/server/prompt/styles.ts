@@ -110,13 +110,28 @@ export const PHOTOGRAPHIC_STYLES: ReadonlySet<string> = new Set([
 ]);
 
 /** The demo's own spellings that differ from ours. */
-const ALIASES: Readonly<Record<string, string>> = { "disney charactor": "Disney Character" };
+const ALIASES: Readonly<Record<string, string>> = { "disney charactor": "disney character" };
 
-/** Case- and space-insensitive, so a hand-typed API value still finds its preset. */
+/**
+ * How a name is compared: case, spacing, brackets and the "(Default)" suffix don't count, so
+ * "photographic", "PHOTOGRAPHIC (default)" and "no style" find their presets.
+ */
+function styleKey(name: string): string {
+  const key = name
+    .toLowerCase()
+    .replace(/\(\s*default\s*\)/g, " ")
+    .replace(/[()]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return ALIASES[key] ?? key;
+}
+
+const BY_KEY: ReadonlyMap<string, StylePreset> = new Map(STYLE_PRESETS.map((p) => [styleKey(p.name), p]));
+
+/** The preset a hand-typed API value names, or undefined when it names none. */
 export function findStyle(name: string): StylePreset | undefined {
-  const key = name.trim().replace(/\s+/g, " ").toLowerCase();
-  const wanted = ALIASES[key]?.toLowerCase() ?? key;
-  return STYLE_PRESETS.find((p) => p.name.toLowerCase() === wanted);
+  const key = styleKey(name);
+  return key ? BY_KEY.get(key) : undefined;
 }
 
 export const STYLE_NAMES: readonly string[] = STYLE_PRESETS.map((p) => p.name);
