@@ -8,6 +8,21 @@ const nextConfig = {
   typescript: { tsconfigPath: "tsconfig.app.json" },
   // Dev and build outputs stay apart from the e2e build, so `npm test` can run next to `npm run dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The dev server refuses its scripts and HMR socket to hosts it doesn't know, and a page that
+  // can't load them never hydrates. Trust every host the app itself trusts (src/server/auth.ts).
+  allowedDevOrigins: devHosts(),
 };
+
+/** Loopback by address, and whatever host HOSTNAME and BETTER_AUTH_URL name ("localhost" is always allowed). */
+function devHosts() {
+  const hosts = new Set(["127.0.0.1", "[::1]"]);
+  if (process.env.HOSTNAME) hosts.add(process.env.HOSTNAME);
+  try {
+    if (process.env.BETTER_AUTH_URL) hosts.add(new URL(process.env.BETTER_AUTH_URL).hostname);
+  } catch {
+    // An invalid BETTER_AUTH_URL is refused by src/server/env.ts at start-up, with its name.
+  }
+  return [...hosts];
+}
 
 export default nextConfig;

@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { baseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
+import { baseUrl, devBaseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
 
 /**
  * Browser tests against a production build served by the same start script as `npm start`, on
@@ -95,6 +95,28 @@ export default defineConfig({
         PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
         HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
         FLUX_PROVIDER: "hf-inference",
+      },
+    },
+    {
+      // `npm run dev` itself, for the dev server's own behaviour (e2e/dev-hosts.spec.ts). It shares
+      // the build's folder: Next keeps development output apart, in its dev/ subfolder. Ready once
+      // the sign-up page has compiled.
+      command: "npm run dev",
+      url: `${devBaseUrl}/sign-up`,
+      timeout: 240_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.devPort),
+        EXECUTOR_PORT: String(E2E.devExecutorPort),
+        PGLITE_DIR: `.data/e2e/dev-pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/dev-data-${E2E.runId}`,
+        STORAGE_DIR: `.data/e2e/dev-storage-${E2E.runId}`,
+        // 127.0.0.1, so the test at localhost checks the auth client uses the page's origin.
+        BETTER_AUTH_URL: devBaseUrl,
+        GENERATION_ENGINE: "offline",
       },
     },
   ],
