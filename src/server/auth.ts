@@ -8,6 +8,7 @@ import { grantCredits } from "./credits";
 import type { Database } from "./db/client";
 import { account, apikey, session, user, verification } from "./db/schema";
 import type { Env } from "./env";
+import { trustedOrigins } from "./security/origin";
 
 /** How long a session_data cookie answers for the session without the database. */
 export const SESSION_CACHE_SECONDS = 60;
@@ -22,7 +23,7 @@ export function createAuth(db: Database, e: Env) {
     appName: "Avatar Studio",
     baseURL,
     secret: e.BETTER_AUTH_SECRET ?? localSecret(e.DATA_DIR),
-    trustedOrigins: [baseURL, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
+    trustedOrigins: trustedOrigins(e),
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey } }),
     // Unset: better-auth's default (on in production only).
     ...(e.AUTH_RATE_LIMIT && { rateLimit: { enabled: e.AUTH_RATE_LIMIT === "on" } }),

@@ -4,7 +4,9 @@ import { currentUser } from "~/server/session";
 
 export const dynamic = "force-dynamic";
 
-export default async function SignUpPage() {
+/** `?error=CODE`: where the form's no-JavaScript post comes back to when it failed (src/server/forms). */
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
   if (await currentUser()) redirect("/projects");
-  return <AuthForm mode="sign-up" />;
+  const { error } = await searchParams;
+  return <AuthForm mode="sign-up" errorCode={typeof error === "string" ? error.slice(0, 80) : undefined} />;
 }

@@ -7,12 +7,18 @@ import { authClient } from "~/lib/auth-client";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 import { Field } from "../ui/Field";
+import { useHydrated } from "../ui/useHydrated";
 import { AuthCard } from "./AuthCard";
 
-/** Sign-up and sign-in share one form; sign-up adds the name field. */
-export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+/**
+ * Sign-up and sign-in share one form; sign-up adds the name field. Hydrated, it signs in with the
+ * auth client; before that (or without JavaScript) the browser posts it to /api/forms/<mode>,
+ * which does the same through better-auth and comes back here with `errorCode` on failure.
+ */
+export function AuthForm({ mode, errorCode }: { mode: "sign-in" | "sign-up"; errorCode?: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const hydrated = useHydrated();
+  const [error, setError] = useState<string | null>(errorCode ? friendlyAuthError(errorCode, undefined) : null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -51,7 +57,14 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         )
       }
     >
-      <form onSubmit={onSubmit} className="space-y-4" noValidate={false}>
+      <form
+        method="post"
+        action={`/api/forms/${mode}`}
+        onSubmit={onSubmit}
+        className="space-y-4"
+        aria-label={signUp ? "Create your account" : "Sign in"}
+        data-hydrated={hydrated}
+      >
         {signUp ? <Field label="Name" name="name" autoComplete="name" maxLength={100} /> : null}
         <Field label="Email" name="email" type="email" autoComplete="email" required />
         <Field
@@ -83,6 +96,8 @@ function friendlyAuthError(code: string | undefined, message: string | undefined
       return "The password must be at least 8 characters.";
     case "INVALID_EMAIL":
       return "Please enter a valid email address.";
+    case "TOO_MANY_REQUESTS":
+      return "Too many attempts. Please wait a minute and try again.";
     default:
       return message || "Something went wrong. Please try again.";
   }

@@ -5,9 +5,12 @@ import { api } from "~/trpc/react";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 import { Field } from "../ui/Field";
+import { NEEDS_JAVASCRIPT_ACTION, NeedsJavaScript } from "../ui/NeedsJavaScript";
+import { useHydrated } from "../ui/useHydrated";
 
 export function CreateProjectForm() {
   const utils = api.useUtils();
+  const hydrated = useHydrated();
   const [name, setName] = useState("");
   const create = api.project.create.useMutation({
     onSuccess: async () => {
@@ -23,7 +26,8 @@ export function CreateProjectForm() {
 
   return (
     <div className="space-y-2">
-      <form onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end">
+      <NeedsJavaScript what="Creating a project" />
+      <form method="post" action={NEEDS_JAVASCRIPT_ACTION} onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end">
         <div className="flex-1">
           <Field
             label="New project"
@@ -34,7 +38,7 @@ export function CreateProjectForm() {
             onChange={(e) => setName(e.target.value)}
           />
         </div>
-        <Button type="submit" disabled={create.isPending}>
+        <Button type="submit" disabled={!hydrated || create.isPending}>
           {create.isPending ? "Creating…" : "Create project"}
         </Button>
       </form>

@@ -5,6 +5,8 @@ import { useState } from "react";
 import { api } from "~/trpc/react";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
+import { NEEDS_JAVASCRIPT_ACTION, NeedsJavaScript } from "../ui/NeedsJavaScript";
+import { useHydrated } from "../ui/useHydrated";
 
 interface Props {
   project: { id: string; name: string; avatarCount: number; createdAt: Date; coverThumbnailKey?: string | null };
@@ -19,6 +21,7 @@ function coverUrl(key: string | null | undefined): string | null {
 /** One project with inline rename and a delete that asks first. */
 export function ProjectCard({ project }: Props) {
   const utils = api.useUtils();
+  const hydrated = useHydrated();
   const [mode, setMode] = useState<"view" | "rename" | "confirm-delete">("view");
   const [name, setName] = useState(project.name);
   const refresh = () => utils.project.list.invalidate();
@@ -30,6 +33,8 @@ export function ProjectCard({ project }: Props) {
     <li className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" data-testid="project-card">
       {mode === "rename" ? (
         <form
+          method="post"
+          action={NEEDS_JAVASCRIPT_ACTION}
           className="flex flex-col gap-2 sm:flex-row"
           onSubmit={(e) => {
             e.preventDefault();
@@ -47,7 +52,7 @@ export function ProjectCard({ project }: Props) {
             onChange={(e) => setName(e.target.value)}
             autoFocus
           />
-          <Button type="submit" disabled={rename.isPending}>Save</Button>
+          <Button type="submit" disabled={!hydrated || rename.isPending}>Save</Button>
           <Button type="button" variant="ghost" onClick={() => setMode("view")}>Cancel</Button>
         </form>
       ) : (

@@ -5,12 +5,15 @@ import { api } from "~/trpc/react";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
 import { Field } from "../ui/Field";
+import { NEEDS_JAVASCRIPT_ACTION, NeedsJavaScript } from "../ui/NeedsJavaScript";
+import { useHydrated } from "../ui/useHydrated";
 import { NewToken } from "./NewToken";
 import { TokenRow } from "./TokenRow";
 
 /** Personal API tokens for the REST API: create (shown once), list, revoke. */
 export function ApiTokens() {
   const utils = api.useUtils();
+  const hydrated = useHydrated();
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const tokens = api.apiToken.list.useQuery();
@@ -41,7 +44,8 @@ export function ApiTokens() {
         </p>
       </div>
 
-      <form onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end">
+      <NeedsJavaScript what="Creating a token" />
+      <form method="post" action={NEEDS_JAVASCRIPT_ACTION} onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end">
         <div className="flex-1">
           <Field
             label="Token name"
@@ -53,7 +57,7 @@ export function ApiTokens() {
             onChange={(e) => setName(e.target.value)}
           />
         </div>
-        <Button type="submit" disabled={create.isPending}>
+        <Button type="submit" disabled={!hydrated || create.isPending}>
           {create.isPending ? "Creating…" : "Create token"}
         </Button>
       </form>

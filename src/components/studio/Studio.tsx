@@ -7,6 +7,8 @@ import { Gallery } from "../gallery/Gallery";
 import { GenerationList } from "../generations/GenerationList";
 import { useLiveGenerations } from "../generations/useLiveGenerations";
 import { Alert } from "../ui/Alert";
+import { NEEDS_JAVASCRIPT_ACTION, NeedsJavaScript } from "../ui/NeedsJavaScript";
+import { useHydrated } from "../ui/useHydrated";
 import { initialValues, type PromptValues } from "./form";
 import { PhotoPicker } from "./PhotoPicker";
 import { PromptFields } from "./PromptFields";
@@ -18,6 +20,7 @@ import { useStudioActions } from "./useStudioActions";
 
 /** The project page: photos, prompt, tier → live generations → gallery. */
 export function Studio({ projectId }: { projectId: string }) {
+  const hydrated = useHydrated();
   const selection = usePhotoSelection();
   const live = useLiveGenerations(projectId);
   const actions = useStudioActions({ projectId, selection, live });
@@ -40,7 +43,7 @@ export function Studio({ projectId }: { projectId: string }) {
 
   const cost = chosen?.creditCost ?? null;
   const credits = balance.data?.balance ?? null;
-  const blocked = !models.data || credits === null
+  const blocked = !hydrated || !models.data || credits === null
     ? "Loading your plan and balance…"
     : !chosen
       ? "Choose a tier."
@@ -61,6 +64,9 @@ export function Studio({ projectId }: { projectId: string }) {
     <div className="space-y-10">
       <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <form
+          method="post"
+          encType="multipart/form-data"
+          action={NEEDS_JAVASCRIPT_ACTION}
           noValidate
           aria-label="New avatar"
           className="space-y-6"
@@ -69,6 +75,7 @@ export function Studio({ projectId }: { projectId: string }) {
             if (tier && !blocked) void actions.submit(values, tier);
           }}
         >
+          <NeedsJavaScript what="The studio" />
           <PhotoPicker selection={selection} disabled={actions.pending} />
           <section aria-labelledby="describe-title" className="space-y-4">
             <h2 id="describe-title" className="text-lg font-semibold">
