@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createProject, expectNoHorizontalScroll, keepScreenshot, signUp } from "./support/app";
+import { createProject, expectNoHorizontalScroll, keepScreenshot, signUp, trpcQuery } from "./support/app";
 import { baseUrl } from "./support/env";
 import { fakeJpeg, hugeJpeg, jpeg, noFace, otherPersonJpeg, png, textFile, twoPeople } from "./support/photos";
 import { StudioPage } from "./support/studio";
@@ -194,4 +194,22 @@ test("the face check refuses a photo with no face, two people or someone else on
   await studio.submit();
   await expect(page.getByRole("status").filter({ hasText: '"Somebody" started: 18 credits charged' })).toBeVisible();
   await expect(studio.balance()).toHaveText("82 credits");
+});
+
+test("style notes beside the presets go into the generation and show in the avatar's details", async ({ page }) => {
+  await signUp(page, baseUrl, "notes");
+  const studio = new StudioPage(page);
+  await studio.open(await createProject(page, baseUrl, "Notes"));
+  await studio.addPhotos(await jpeg("me.jpg", 1));
+  await studio.describe({ name: "Boardroom", prompt: "professional business headshot" });
+  await page.getByRole("radio", { name: /^Cinematic/ }).check();
+  await page.getByLabel("Style notes (optional)").fill("business professional");
+  await studio.submit();
+  await studio.waitDone("Boardroom");
+  const [generation] = await trpcQuery<Array<{ settings: { style: string; styleNotes: string | null } }>>(page.request, baseUrl, "generation.list", {
+    projectId: new URL(page.url()).pathname.split("/").at(-1),
+  });
+  expect(generation!.settings).toMatchObject({ style: "Cinematic", styleNotes: "business professional" });
+  await studio.tiles().first().click();
+  await expect(page.getByTestId("avatar-facts")).toContainText("Cinematic · business professional");
 });
