@@ -8,6 +8,7 @@ import { grantCredits } from "./credits";
 import type { Database } from "./db/client";
 import { account, apikey, session, user, verification } from "./db/schema";
 import type { Env } from "./env";
+import { CLIENT_ADDRESS_HEADER } from "./http/client-address";
 import { trustedOrigins } from "./security/origin";
 
 /** How long a session_data cookie answers for the session without the database. */
@@ -27,6 +28,9 @@ export function createAuth(db: Database, e: Env) {
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey } }),
     // Unset: better-auth's default (on in production only).
     ...(e.AUTH_RATE_LIMIT && { rateLimit: { enabled: e.AUTH_RATE_LIMIT === "on" } }),
+    // The limiter counts per client address: the one the front door decided from the socket and
+    // TRUST_PROXY (src/server/http), never a forwarding header any client can write.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
     // The session and user, signed into a session_data cookie for a minute, so most requests
     // skip the session query. Trade-off: a session revoked elsewhere (sign-out on another device,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "./http/client-address";
 
 /**
  * Every environment variable the server reads, validated once. Nothing is required: with none
@@ -21,6 +22,22 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32).optional()),
   BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
 
+  /**
+   * Which proxies may tell us the client's address (X-Forwarded-For, X-Real-IP): off (default: the
+   * socket's peer is the client), a hop count, a list of addresses/CIDRs (`loopback`, `private`),
+   * or true. src/server/http/client-address.ts.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** better-auth's per-IP limit on sign-up/sign-in (on in production). The browser tests turn it off: they sign up many users from one address. */
   AUTH_RATE_LIMIT: z.enum(["on", "off"]).optional(),
   WELCOME_CREDITS: z.coerce.number().int().min(0).default(100),

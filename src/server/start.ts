@@ -12,6 +12,8 @@ import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
 import { faceRoomFor } from "./faces";
 import { resendUnstartedGenerations, sweepStuckGenerations } from "./generations/sweeper";
+import { createFrontDoor } from "./http/front-door";
+import { trustedOrigins } from "./security/origin";
 
 // No network here, and no reporting from our users' servers.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -61,10 +63,13 @@ const { serveTRPC, TRPC_PATH_PREFIX } = await import("./api/node");
 const app = next({ dev, hostname: e.HOSTNAME, port });
 await app.prepare();
 const requestHandler = app.getRequestHandler();
+// Every request passes here first: client address, security headers, cross-site refusal.
+const frontDoor = createFrontDoor({ trustProxy: e.TRUST_PROXY, trustedOrigins: trustedOrigins(e), dev });
 // In production tRPC is answered here, ahead of Next: the same handler without Next's per-request
 // route machinery, which cost more than the call itself (src/server/api/node.ts). In dev Next's
 // route answers it, so edits to the routers hot-reload.
 const server = createServer((req, res) => {
+  if (!frontDoor(req, res)) return;
   if (!dev && req.url?.startsWith(TRPC_PATH_PREFIX)) return void serveTRPC(req, res, getServices);
   void requestHandler(req, res);
 });

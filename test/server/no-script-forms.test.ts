@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleFormPost } from "~/server/forms/no-script";
-import { trustedOrigins } from "~/server/security/origin";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { TEST_ORIGIN } from "../helpers/browser-session";
 
@@ -16,15 +15,15 @@ afterAll(() => app.close());
 
 const PASSWORD = "correct horse battery";
 
-function post(form: string, fields: Record<string, string>, origin = TEST_ORIGIN) {
+function post(form: string, fields: Record<string, string>) {
   return handleFormPost(
     new Request(`${TEST_ORIGIN}/api/forms/${form}`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: TEST_ORIGIN },
       body: new URLSearchParams(fields),
     }),
     form,
-    { auth: app.auth, trusted: trustedOrigins(app.env) },
+    { auth: app.auth },
   );
 }
 
@@ -54,15 +53,6 @@ describe("POST /api/forms/<form>", () => {
   it("sign-up with a taken email or a short password: back to the form with better-auth's code", async () => {
     expect((await post("sign-up", { email, password: PASSWORD })).headers.get("location")).toMatch(/^\/sign-up\?error=USER_ALREADY_EXISTS/);
     expect((await post("sign-up", { email: `x${email}`, password: "short" })).headers.get("location")).toBe("/sign-up?error=PASSWORD_TOO_SHORT");
-  });
-
-  it("a post from another site signs nobody in (login forgery): 403", async () => {
-    for (const origin of ["https://evil.example", "null", "http://localhost:3001"]) {
-      const res = await post("sign-in", { email, password: PASSWORD }, origin);
-      expect(res.status, origin).toBe(403);
-      expect(res.headers.getSetCookie()).toEqual([]);
-    }
-    expect((await post("sign-in", { email, password: PASSWORD }, "http://127.0.0.1:3000")).status).toBe(303);
   });
 
   it("any other form needs JavaScript: a page saying so", async () => {

@@ -1,5 +1,4 @@
 import type { Auth } from "../auth";
-import { fromTrustedOrigin } from "../security/origin";
 
 /**
  * Forms posted by the browser itself: before React has hydrated (a slow phone, a slow network)
@@ -8,7 +7,9 @@ import { fromTrustedOrigin } from "../security/origin";
  *
  * Sign-up and sign-in are passed to better-auth's own endpoints, so its checks, rate limit and
  * cookies apply exactly as to the JavaScript path; the answer is a 303 to the projects page, or
- * back to the form with the error's code (never the email). Every other form (the studio,
+ * back to the form with the error's code (never the email). A post from another site (signing
+ * the visitor in to an attacker's account) never gets here: the front door refuses it
+ * (src/server/http/cross-site.ts). Every other form (the studio,
  * token creation…) needs JavaScript: its button stays disabled until the page has hydrated, and
  * a post that slips through gets a page saying so.
  */
@@ -21,13 +22,10 @@ const AUTH_PATH: Record<NoScriptForm, string> = { "sign-in": "/api/auth/sign-in/
 export async function handleFormPost(
   req: Request,
   form: string,
-  deps: { auth: Pick<Auth, "handler">; trusted: readonly string[] },
+  deps: { auth: Pick<Auth, "handler"> },
 ): Promise<Response> {
   if (!(NO_SCRIPT_FORMS as readonly string[]).includes(form)) return needsJavaScript();
   const mode = form as NoScriptForm;
-  // better-auth checks the origin only of requests that carry cookies or callback URLs: a page on
-  // another site could otherwise sign its visitor in to an account of the attacker's choosing.
-  if (!fromTrustedOrigin(req.headers, deps.trusted)) return backToForm(mode, "UNTRUSTED_ORIGIN", 403);
   let fields: FormData;
   try {
     fields = await req.formData();
@@ -66,10 +64,8 @@ async function errorCode(answer: Response): Promise<string> {
 }
 
 /** Back to the form; only the error's code travels in the URL. */
-function backToForm(mode: NoScriptForm, code: string, status = 303): Response {
-  const location = `/${mode}?error=${code}`;
-  if (status === 303) return new Response(null, { status, headers: { location } });
-  return new Response(`Refused: this form was sent from another site. Open ${location.split("?")[0]} and try again.`, { status });
+function backToForm(mode: NoScriptForm, code: string): Response {
+  return new Response(null, { status: 303, headers: { location: `/${mode}?error=${code}` } });
 }
 
 function needsJavaScript(): Response {

@@ -15,7 +15,7 @@ export function trustedOrigins(e: Pick<Env, "BETTER_AUTH_URL" | "PORT">): string
  * with none of them is not from a browser page (a script, curl), so it can't be a forgery made
  * with a victim's cookies, and passes.
  */
-export function fromTrustedOrigin(headers: Headers, trusted: readonly string[]): boolean {
+export function fromTrustedOrigin(headers: Pick<Headers, "get">, trusted: readonly string[]): boolean {
   const origin = headers.get("origin");
   if (origin !== null) return origin !== "null" && trusted.includes(origin);
   const site = headers.get("sec-fetch-site");
