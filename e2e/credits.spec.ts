@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { asAdmin, createProject, expectNoHorizontalScroll, keepScreenshot, signUp, trpcMutation } from "./support/app";
 import { baseUrl } from "./support/env";
 import { jpeg } from "./support/photos";

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 const password = "correct horse battery";
 /** Our alerts (Next.js keeps an empty route announcer with role=alert on every page). */

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import sharp from "sharp";
 import { createProject, keepScreenshot, signUp, trpcQuery, trpcQueryStatus } from "./support/app";
 import { baseUrl, E2E } from "./support/env";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createProject, signInAdmin, signUp, trpcQuery, trpcQueryStatus } from "./support/app";
 import { baseUrl } from "./support/env";
 import { jpeg, noFace } from "./support/photos";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createProject, signUp } from "./support/app";
 import { hfBaseUrl } from "./support/env";
 import { fakeHf } from "./support/fake";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createProject, expectNoHorizontalScroll, keepScreenshot, signUp, trpcQuery } from "./support/app";
 import { baseUrl } from "./support/env";
 import { fakeJpeg, hugeJpeg, jpeg, noFace, otherPersonJpeg, png, textFile, twoPeople } from "./support/photos";
@@ -76,12 +76,12 @@ test("no photo and a fake JPEG are refused on the right photo, nothing is charge
 
   // Remove it and submit one photo: progress while uploading, then the live stages.
   await page.getByRole("button", { name: "Remove photo 2 (renamed.jpg)" }).click();
-  await page.route("**/api/trpc/avatar.generateWithPhotoMaker**", async (route) => {
-    await new Promise((r) => setTimeout(r, 700)); // long enough to see the upload indicator
-    await route.continue();
-  });
+  // A slow uplink (the DevTools protocol's throttling), long enough to see the upload indicator.
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
   await studio.submit();
   await expect(page.getByRole("progressbar")).toBeVisible();
+  await devtools.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(page.getByRole("status").filter({ hasText: '"Headshot" started: 18 credits charged' })).toBeVisible();
   await expect(studio.balance()).toHaveText("82 credits");
   await studio.waitDone("Headshot");
