@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEngine, createHuggingFaceEngine, redirectHuggingFaceHosts, type Engine } from "~/server/engines";
+import { parseEnv } from "~/server/env";
 import { GenerationFailure, nextRetryDelay, type FailureCode } from "~/server/failures";
 import { fakePng, startFakeHuggingFace, type FakeAnswer, type FakeHuggingFace } from "../fakes/huggingface";
 import { makeInput, rejection } from "./fixtures";
@@ -147,7 +148,7 @@ describe("PhotoMaker through the Hugging Face engine", () => {
     fake.enqueue("hang");
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const failure = await failureOf(engine.photomaker(await makeInput(), controller.signal));
+    const failure = await failureOf(engine.photomaker(await makeInput(), { signal: controller.signal }));
     expect([failure.code, failure.detail]).toEqual(["GENERATION_TIMEOUT", "request aborted"]);
   });
 
@@ -200,6 +201,7 @@ describe("FLUX fallback through the redirected Hub and router", () => {
   it("createEngine wires HUGGINGFACE_HOSTS_OVERRIDE, so FLUX reaches the fake from env alone", async () => {
     const model = freshFluxModel();
     const configured = createEngine({
+      ...parseEnv({}),
       GENERATION_ENGINE: "auto",
       HUGGINGFACE_API_KEY: "hf_env_token",
       PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,
