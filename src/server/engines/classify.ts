@@ -172,10 +172,12 @@ export function classifyError(error: unknown, response?: CapturedResponse): Gene
  * lost worker) is worth another try.
  */
 export function classifyModelError(message: string, detail = message): GenerationFailure {
-  const code: FailureCode =
-    message.trim().startsWith(HANDLER_NO_FACE_PREFIX) || NO_FACE.test(message)
+  const prefixed = inputProblem(message);
+  const code: FailureCode = /^(NO_FACE|INVALID):/.test(message.trim())
+    ? prefixed
+    : NO_FACE.test(message)
       ? "NO_FACE_DETECTED"
-      : TRIGGER_WORD_ERROR.test(message) || /cannot find any input face image/i.test(message) || message.trim().startsWith(HANDLER_INVALID_PREFIX)
+      : TRIGGER_WORD_ERROR.test(message) || /cannot find any input face image/i.test(message)
         ? "PHOTOMAKER_INVALID_PARAMS"
         : "SERVER_ERROR";
   return new GenerationFailure(code, { detail });
