@@ -15,12 +15,19 @@ export const E2E = {
   hfPort: Number(process.env.E2E_HF_PORT ?? 3101),
   hfExecutorPort: Number(process.env.E2E_HF_EXECUTOR_PORT ?? 8389),
   fakePort: Number(process.env.E2E_FAKE_HF_PORT ?? 9431),
+  /** The same build on the Replicate engine, pointed at the fake Replicate server. */
+  replicatePort: Number(process.env.E2E_REPLICATE_PORT ?? 3102),
+  replicateExecutorPort: Number(process.env.E2E_REPLICATE_EXECUTOR_PORT ?? 8390),
+  fakeReplicatePort: Number(process.env.E2E_FAKE_REPLICATE_PORT ?? 9432),
   distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
   storageDir: `.data/e2e/storage-${runId}`,
   hfStorageDir: `.data/e2e/hf-storage-${runId}`,
+  replicateStorageDir: `.data/e2e/replicate-storage-${runId}`,
   adminEmail: "admin@e2e.test",
 };
 
 export const baseUrl = `http://localhost:${E2E.port}`;
 export const hfBaseUrl = `http://localhost:${E2E.hfPort}`;
 export const fakeUrl = `http://127.0.0.1:${E2E.fakePort}`;
+export const replicateBaseUrl = `http://localhost:${E2E.replicatePort}`;
+export const fakeReplicateUrl = `http://127.0.0.1:${E2E.fakeReplicatePort}`;
