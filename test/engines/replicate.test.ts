@@ -205,6 +205,18 @@ describe("PhotoMaker on Replicate", () => {
     expect(fake.running()).toEqual([]);
   });
 
+  it("a throttled look at a running prediction is not the run failing: it looks again, once per poll", async () => {
+    fake.enqueue({ kind: "throttled-polls", count: 5 });
+    // A short deadline: no Prefer: wait, so the prediction is polled while it runs.
+    const started = Date.now();
+    const image = await engineWith({ timeoutMs: 3_000, pollIntervalMs: 40 }).photomaker(await makeInput());
+    expect(image.engine).toBe("photomaker");
+    const gets = fake.requests.filter((r) => r.route === "get");
+    expect(gets.length).toBeGreaterThanOrEqual(6);
+    // One throttled look per poll: the client's own burst of five repeats would have used them up at once.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 40);
+  });
+
   it("a refused connection is a network error", async () => {
     const closed = await startFakeReplicate();
     const baseUrl = closed.baseUrl;

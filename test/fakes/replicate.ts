@@ -29,6 +29,8 @@ export type FakeReplicateAnswer =
   | "image"
   | { kind: "cold-start"; startingMs: number }
   | { kind: "rate-limit"; retryAfterSeconds?: number }
+  /** The prediction runs fine, but the first `count` looks at it (GET) are throttled (429). */
+  | { kind: "throttled-polls"; count: number }
   | "trigger-word"
   | "no-face"
   | "empty-output"
@@ -65,6 +67,8 @@ export interface FakePrediction {
   logs: string;
   answer: FakeReplicateAnswer;
   canceledBy: "client" | "deadline" | null;
+  /** GETs still to throttle (throttled-polls). */
+  throttleGets: number;
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
@@ -104,7 +108,8 @@ const SIMPLE = new Set(["image", "trigger-word", "no-face", "empty-output", "mod
 export function isFakeReplicateAnswer(value: unknown): value is FakeReplicateAnswer {
   if (typeof value === "string") return SIMPLE.has(value);
   const v = value as { kind?: unknown; startingMs?: unknown } | null;
-  return v?.kind === "rate-limit" || (v?.kind === "cold-start" && typeof v.startingMs === "number");
+  const count = (value as { count?: unknown } | null)?.count;
+  return v?.kind === "rate-limit" || (v?.kind === "cold-start" && typeof v.startingMs === "number") || (v?.kind === "throttled-polls" && typeof count === "number");
 }
 
 const versionId = (model: string) => createHash("sha256").update(`${model}@fake`).digest("hex");
@@ -356,6 +361,7 @@ export async function startFakeReplicate(options: { port?: number; processingMs?
       logs: "",
       answer,
       canceledBy: null,
+      throttleGets: typeof answer === "object" && answer.kind === "throttled-polls" ? answer.count : 0,
       createdAt: new Date().toISOString(),
       startedAt: null,
       completedAt: null,
@@ -499,6 +505,10 @@ export async function startFakeReplicate(options: { port?: number; processingMs?
         const id = (m.cancel ?? m.prediction)![1]!;
         const p = predictions.find((x) => x.id === id);
         if (!p) return problem(res, 404, "Not found", "The requested resource could not be found.");
+        if (route === "get" && p.throttleGets > 0) {
+          p.throttleGets--;
+          return json(res, 429, { detail: "Request was throttled. Expected available in 0 second." }, { "retry-after": "0" });
+        }
         if (route === "cancel") finish(p, "canceled", { canceledBy: "client" });
         return json(res, 200, view(p));
       }
