@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { baseUrl, devBaseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
+import { baseUrl, devBaseUrl, E2E, fakeReplicateUrl, fakeUrl, hfBaseUrl, replicateBaseUrl } from "./e2e/support/env";
 
 /**
  * Browser tests against a production build served by the same start script as `npm start`, on
@@ -7,6 +7,7 @@ import { baseUrl, devBaseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env"
  * share the one build: the offline engine (what a fresh clone runs) for most tests, and the
  * Hugging Face engine pointed at the fake Hugging Face server for provider behaviour (failures,
  * retries, the FLUX fallback, what is sent to PhotoMaker), scripted per test over its control API.
+ * A third runs the Replicate engine against the fake Replicate server (e2e/replicate.spec.ts).
  */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -47,7 +48,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  // Started in order: the build, the fake, then the second app on the same build.
+  // Started in order: the build, the fakes, the other apps on the same build, then the dev server.
   webServer: [
     {
       command: "npm run build && npm start",
@@ -95,6 +96,34 @@ export default defineConfig({
         PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
         HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
         FLUX_PROVIDER: "hf-inference",
+      },
+    },
+    {
+      command: `npx tsx test/fakes/replicate-cli.ts --port ${E2E.fakeReplicatePort}`,
+      url: `${fakeReplicateUrl}/__fake/state`,
+      timeout: 30_000,
+      reuseExistingServer,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npm start",
+      url: `${replicateBaseUrl}/api/trpc/system.health`,
+      timeout: 60_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.replicatePort),
+        EXECUTOR_PORT: String(E2E.replicateExecutorPort),
+        PGLITE_DIR: `.data/e2e/replicate-pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/replicate-data-${E2E.runId}`,
+        STORAGE_DIR: E2E.replicateStorageDir,
+        BETTER_AUTH_URL: replicateBaseUrl,
+        GENERATION_ENGINE: "replicate",
+        REPLICATE_API_TOKEN: "r8_fake_e2e_token",
+        REPLICATE_BASE_URL: `${fakeReplicateUrl}/v1`,
       },
     },
     {

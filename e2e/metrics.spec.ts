@@ -19,6 +19,7 @@ test("an administrator sees every user's numbers; anyone else only their own", a
 
   await page.getByRole("link", { name: "Metrics", exact: true }).click();
   await expect(page.getByTestId("metrics-mine").getByTestId("stat-generations")).toHaveText("1");
+  await expect(page.getByTestId("metrics-engine")).toContainText("Images are made by Offline preview on this server (offline-preview).");
   await expect(page.getByTestId("metrics-mine").getByTestId("photos-2").getByTestId("count")).toHaveText("1");
   await expect(page.getByTestId("metrics-all")).toHaveCount(0);
   expect(await trpcQueryStatus(page.request, baseUrl, "metrics.all", {})).toBe(403);

@@ -1,5 +1,5 @@
 /**
- * Sums the JSON reports of Vitest and Playwright into one plain line, "N passed, N failed".
+ * Sums the JSON reports of Vitest, Playwright and the Python handler tests into one plain line, "N passed, N failed".
  * Usage: tsx scripts/test-summary.ts <report.json>…   (a missing report counts as one failure)
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -12,7 +12,7 @@ export interface Counts {
 export function countReport(report: unknown): Counts {
   const r = report as Record<string, unknown>;
   if (typeof r.numPassedTests === "number") {
-    // Vitest (Jest-compatible JSON)
+    // Vitest (Jest-compatible JSON), and inference/photomaker-v2/run_tests.py's report (same keys)
     return { passed: r.numPassedTests, failed: Number(r.numFailedTests ?? 0) };
   }
   const stats = r.stats as Record<string, number> | undefined;

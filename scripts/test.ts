@@ -1,6 +1,6 @@
 /**
- * `npm test`: type check, Vitest (unit, router, executor and integration tests on PGlite), then
- * the Playwright browser tests in Debian's Chromium. Provisions Chromium when it can, or says
+ * `npm test`: type check, Vitest (unit, router, executor and integration tests on PGlite), the
+ * Python tests of the PhotoMaker V2 endpoint handler, then the Playwright browser tests in Debian's Chromium. Provisions Chromium when it can, or says
  * exactly what to install. Ends with one line: "N passed, N failed".
  */
 import { spawnSync } from "node:child_process";
@@ -37,11 +37,15 @@ mkdirSync(RESULTS, { recursive: true });
 const vitestJson = path.join(RESULTS, "vitest.json");
 const playwrightJson = path.join(RESULTS, "playwright.json");
 
+const pythonJson = path.join(RESULTS, "python.json");
+
 const typesOk = run("npx", ["tsc", "--noEmit", "-p", "."]);
 const unitOk = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+// Our PhotoMaker V2 endpoint handler (inference/photomaker-v2): standard-library Python 3 tests.
+const pythonOk = run("python3", ["inference/photomaker-v2/run_tests.py", "--json", pythonJson]);
 const browserOk = ensureChromium() && run("npx", ["playwright", "test"], { PLAYWRIGHT_JSON_OUTPUT: playwrightJson });
 
-const total = summarize([vitestJson, playwrightJson]);
+const total = summarize([vitestJson, pythonJson, playwrightJson]);
 if (!typesOk) console.error("Type check failed.");
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
-process.exit(typesOk && unitOk && browserOk && total.failed === 0 ? 0 : 1);
+process.exit(typesOk && unitOk && pythonOk && browserOk && total.failed === 0 ? 0 : 1);

@@ -15,12 +15,17 @@ export const E2E = {
   hfPort: Number(process.env.E2E_HF_PORT ?? 3101),
   hfExecutorPort: Number(process.env.E2E_HF_EXECUTOR_PORT ?? 8389),
   fakePort: Number(process.env.E2E_FAKE_HF_PORT ?? 9431),
+  /** The same build on the Replicate engine, pointed at the fake Replicate server. */
+  replicatePort: Number(process.env.E2E_REPLICATE_PORT ?? 3103),
+  replicateExecutorPort: Number(process.env.E2E_REPLICATE_EXECUTOR_PORT ?? 8391),
+  fakeReplicatePort: Number(process.env.E2E_FAKE_REPLICATE_PORT ?? 9432),
   /** `npm run dev` (not the build), for what only the development server does (e2e/dev-hosts.spec.ts). */
   devPort: Number(process.env.E2E_DEV_PORT ?? 3102),
   devExecutorPort: Number(process.env.E2E_DEV_EXECUTOR_PORT ?? 8390),
   distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
   storageDir: `.data/e2e/storage-${runId}`,
   hfStorageDir: `.data/e2e/hf-storage-${runId}`,
+  replicateStorageDir: `.data/e2e/replicate-storage-${runId}`,
   adminEmail: "admin@e2e.test",
 };
 
@@ -28,3 +33,5 @@ export const baseUrl = `http://localhost:${E2E.port}`;
 export const hfBaseUrl = `http://localhost:${E2E.hfPort}`;
 export const devBaseUrl = `http://127.0.0.1:${E2E.devPort}`;
 export const fakeUrl = `http://127.0.0.1:${E2E.fakePort}`;
+export const replicateBaseUrl = `http://localhost:${E2E.replicatePort}`;
+export const fakeReplicateUrl = `http://127.0.0.1:${E2E.fakeReplicatePort}`;

@@ -46,12 +46,27 @@ async function tinyPng(): Promise<Buffer> {
 function instantEngine(png: Buffer, engineMs: Map<number, number>): Engine {
   const answer = async (input: GenerationInput, engine: "photomaker" | "flux"): Promise<GeneratedImage> => {
     const started = performance.now();
-    const image: GeneratedImage = { bytes: png, contentType: "image/png", engine, model: "bench/instant", offlinePreview: false };
+    const image: GeneratedImage = {
+      bytes: png,
+      contentType: "image/png",
+      engine,
+      model: "bench/instant",
+      offlinePreview: false,
+      provider: "huggingface",
+      version: null,
+      predictionId: null,
+      modelWidth: 8,
+      modelHeight: 8,
+    };
     engineMs.set(input.seed, (engineMs.get(input.seed) ?? 0) + performance.now() - started);
     return image;
   };
   return {
     name: "huggingface",
+    models: {
+      photomaker: { model: "bench/instant", version: null, label: "instant" },
+      flux: { model: "bench/instant", version: null, label: "instant" },
+    },
     photomaker: (input) => answer(input, "photomaker"),
     flux: (input) => answer(input, "flux"),
     health: async () => ({ ok: true, detail: "instant" }),

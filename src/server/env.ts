@@ -62,14 +62,22 @@ const envSchema = z.object({
   /** Generated images and temporary input photos (a local directory behind src/server/storage). */
   STORAGE_DIR: z.string().default(".data/storage"),
 
-  /** auto: Hugging Face when HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL are set, else offline. */
-  GENERATION_ENGINE: z.enum(["auto", "huggingface", "offline"]).default("auto"),
+  /** auto: Hugging Face when HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL are set, else Replicate when REPLICATE_API_TOKEN is, else offline. */
+  GENERATION_ENGINE: z.enum(["auto", "huggingface", "replicate", "offline"]).default("auto"),
   HUGGINGFACE_API_KEY: optionalString,
   PHOTOMAKER_ENDPOINT_URL: optionalString.pipe(z.url().optional()),
   FLUX_MODEL: z.string().default("black-forest-labs/FLUX.1-schnell"),
   FLUX_PROVIDER: z.string().default("hf-inference"),
   /** Tests only: send every Hugging Face host (Hub, router) to this base URL (the fake server). */
   HUGGINGFACE_HOSTS_OVERRIDE: optionalString.pipe(z.url().optional()),
+  /** Replicate (https://replicate.com/account/api-tokens): PhotoMaker V1 and FLUX with only a token. */
+  REPLICATE_API_TOKEN: optionalString,
+  /** Replicate's HTTP API, or a compatible server (tests, proxies). */
+  REPLICATE_BASE_URL: optionalString.pipe(z.url().default("https://api.replicate.com/v1")),
+  /** owner/name (its latest version, looked up once) or owner/name:version. */
+  REPLICATE_PHOTOMAKER_MODEL: optionalString.pipe(z.string().regex(/^[\w.-]+\/[\w.-]+(:\w+)?$/, "owner/name or owner/name:version").default("tencentarc/photomaker")),
+  /** The FLUX stand-in on Replicate (used when Replicate is the engine). */
+  REPLICATE_FLUX_MODEL: optionalString.pipe(z.string().regex(/^[\w.-]+\/[\w.-]+(:\w+)?$/, "owner/name or owner/name:version").default("black-forest-labs/flux-schnell")),
   /** Runs of generate-avatar in flight at once. */
   GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
   /** REST route: generation submits per API token per minute (counted in process memory). */

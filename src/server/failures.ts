@@ -11,6 +11,10 @@ export type FailureCode =
   | "PHOTOMAKER_INVALID_PARAMS"
   | "NO_FACE_DETECTED"
   | "AUTH_FAILED"
+  /** 402 / the provider's account is out of credit: an operator must pay; nobody else can fix it. */
+  | "PROVIDER_BILLING"
+  /** The provider ran the model but its safety checker withheld every image (Replicate: succeeded, output []). */
+  | "CONTENT_FILTERED"
   /** 200 with HTML, unknown JSON, or bytes that are not an image. */
   | "BAD_OUTPUT"
   /** Any other HTTP error status from the server (5xx, unexpected 4xx). */
@@ -82,6 +86,20 @@ export const FAILURES: Record<FailureCode, FailurePolicy> = {
     retryDelaysMs: [],
     fluxMayStandIn: false,
   },
+  // The provider's account is out of credit (HTTP 402). Same reasoning as AUTH_FAILED: FLUX on the
+  // same account fails too; the engine also raises an operator alert (logs and system.health).
+  PROVIDER_BILLING: {
+    userMessage: "The image service is unavailable right now, please try again later",
+    retryDelaysMs: [],
+    fluxMayStandIn: false,
+  },
+  // The model ran and its safety checker dropped the image. Running it again (or FLUX, which has a
+  // checker too) would mostly spend money on the same verdict: the user changes prompt or photo.
+  CONTENT_FILTERED: {
+    userMessage: "The provider's safety filter withheld this result; try another prompt or photo",
+    retryDelaysMs: [],
+    fluxMayStandIn: false,
+  },
   // A handler answering HTML/unknown JSON is usually broken for every call: one retry only
   // (each attempt costs a GPU run).
   BAD_OUTPUT: {
@@ -118,6 +136,8 @@ export function isFailureCode(value: unknown): value is FailureCode {
 export interface GenerationFailureInit {
   retryAfterMs?: number;
   status?: number;
+  /** The provider's id for the run that failed (Replicate's prediction id), for the attempt record. */
+  predictionId?: string;
   /** Technical detail for logs and the generation row (never shown as the user message). */
   detail?: string;
   cause?: unknown;
@@ -128,6 +148,7 @@ export class GenerationFailure extends Error {
   readonly retryAfterMs?: number;
   readonly status?: number;
   readonly detail?: string;
+  readonly predictionId?: string;
 
   constructor(code: FailureCode, init: GenerationFailureInit = {}) {
     // "[CODE] detail" so the code survives Inngest's error serialisation (name/message/stack).
@@ -137,6 +158,7 @@ export class GenerationFailure extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.status !== undefined) this.status = init.status;
     if (init.detail !== undefined) this.detail = init.detail;
+    if (init.predictionId !== undefined) this.predictionId = init.predictionId;
   }
 
   get userMessage(): string {

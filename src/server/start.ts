@@ -25,7 +25,13 @@ const log = (...args: unknown[]) => console.log("[avatar-studio]", ...args);
 // A misconfigured engine (e.g. GENERATION_ENGINE=huggingface without a key) stops us here,
 // not on the first paid request.
 const engine = createEngine(e);
-log(`generation engine: ${engine.name}${engine.name === "offline" ? " (offline previews; set HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL for PhotoMaker)" : ""}`);
+const pm = engine.models.photomaker;
+log(
+  `generation engine: ${engine.name}` +
+    (engine.name === "offline"
+      ? " (offline previews; set REPLICATE_API_TOKEN, or HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL, for PhotoMaker)"
+      : ` (${pm.label}: ${pm.model}${pm.version ? ` version ${pm.version}` : ""})`),
+);
 
 const handle = await getDatabase();
 log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.resolve(e.PGLITE_DIR)}` : "PostgreSQL"})`);

@@ -1,6 +1,6 @@
 import { InferenceClientProviderApiError, InferenceClientProviderOutputError } from "@huggingface/inference";
 import { describe, expect, it } from "vitest";
-import { classifyError, parseRetryAfter } from "~/server/engines/classify";
+import { classifyError, classifyModelError, parseRetryAfter } from "~/server/engines/classify";
 import {
   FAILURE_CODES,
   FAILURES,
@@ -40,7 +40,7 @@ describe("retry policy", () => {
     expect(PHOTOMAKER_TIMEOUT_MS).toBe(180_000);
   });
 
-  it.each(["NO_FACE_DETECTED", "PHOTOMAKER_INVALID_PARAMS", "AUTH_FAILED", "UNKNOWN", "START_FAILED", "INTERNAL_ERROR"] as FailureCode[])(
+  it.each(["NO_FACE_DETECTED", "PHOTOMAKER_INVALID_PARAMS", "AUTH_FAILED", "PROVIDER_BILLING", "CONTENT_FILTERED", "UNKNOWN", "START_FAILED", "INTERNAL_ERROR"] as FailureCode[])(
     "%s: no retry",
     (code) => expect(sequence(new GenerationFailure(code))).toEqual([null]),
   );
@@ -67,6 +67,13 @@ describe("user messages", () => {
     expect(FAILURES.PHOTOMAKER_INVALID_PARAMS.userMessage).toBe("Invalid parameters");
     expect(FAILURES.NO_FACE_DETECTED.userMessage).toBe("We couldn't find a face in your photos");
     for (const code of FAILURE_CODES) expect(FAILURES[code].userMessage.length).toBeGreaterThan(5);
+  });
+
+  it("the safety filter's message is the product's, and names what to change", () => {
+    expect(FAILURES.CONTENT_FILTERED.userMessage).toBe("The provider's safety filter withheld this result; try another prompt or photo");
+    expect(refundMessage("CONTENT_FILTERED", 18)).toBe(
+      "The provider's safety filter withheld this result; try another prompt or photo — your 18 credits were returned.",
+    );
   });
 
   it("the refund message names the credits returned", () => {
@@ -115,6 +122,10 @@ describe("classifyError (without a server)", () => {
       [403, "", "AUTH_FAILED"],
       [502, "", "SERVER_ERROR"],
       [404, { error: "Not Found" }, "SERVER_ERROR"],
+      [402, { error: "You have exceeded your monthly included credits" }, "PROVIDER_BILLING"],
+      // Our handler's prefixes decide, whatever the rest says.
+      [400, { error: "NO_FACE: no face found in any of the 2 photos" }, "NO_FACE_DETECTED"],
+      [400, { error: "INVALID: photo 1 is not a JPEG or PNG (no face detected before)" }, "PHOTOMAKER_INVALID_PARAMS"],
     ];
     for (const [status, body, code] of cases) {
       expect([status, classifyError(apiError(status, body)).code]).toEqual([status, code]);
@@ -141,5 +152,19 @@ describe("classifyError (without a server)", () => {
     expect(classifyError(typeError).code).toBe("UNKNOWN");
     const known = new GenerationFailure("NO_FACE_DETECTED");
     expect(classifyError(known)).toBe(known);
+  });
+});
+
+describe("classifyModelError (a run that ended `failed`)", () => {
+  it.each([
+    ["Cannot find the trigger word 'img' in text prompt!", "PHOTOMAKER_INVALID_PARAMS"],
+    ["Cannot use multiple trigger words 'img' in text prompt!", "PHOTOMAKER_INVALID_PARAMS"],
+    ["Cannot use trigger word 'img' in negative prompt!", "PHOTOMAKER_INVALID_PARAMS"],
+    ["Cannot find any input face image! Please refer to step 1", "PHOTOMAKER_INVALID_PARAMS"],
+    ["No face detected, please update the input face image(s)", "NO_FACE_DETECTED"],
+    ["NO_FACE: no face found in any of the 1 photos", "NO_FACE_DETECTED"],
+    ["CUDA out of memory. Tried to allocate 2.00 GiB", "SERVER_ERROR"],
+  ] as const)("%s → %s", (message, code) => {
+    expect(classifyModelError(message).code).toBe(code);
   });
 });

@@ -7,7 +7,7 @@ import { startFakeHuggingFace } from "../fakes/huggingface";
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const infer = (url: string) =>
-  fetch(url, { method: "POST", headers: { authorization: "Bearer hf_x", "content-type": "application/json" }, body: '{"inputs":"x"}' });
+  fetch(url, { method: "POST", headers: { authorization: "Bearer hf_x", "content-type": "application/json", accept: "image/png" }, body: '{"inputs":"x"}' });
 
 describe("fake Hugging Face server", () => {
   it("is scriptable over HTTP per target, records requests, and resets", async () => {

@@ -2,6 +2,8 @@ import { createServer } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEngine, createHuggingFaceEngine, redirectHuggingFaceHosts, type Engine } from "~/server/engines";
+import { clearEngineAlert, engineAlert } from "~/server/engines/alerts";
+import { parseEnv } from "~/server/env";
 import { GenerationFailure, nextRetryDelay, type FailureCode } from "~/server/failures";
 import { fakePng, startFakeHuggingFace, type FakeAnswer, type FakeHuggingFace } from "../fakes/huggingface";
 import { makeInput, rejection } from "./fixtures";
@@ -65,6 +67,8 @@ describe("PhotoMaker through the Hugging Face engine", () => {
     expect(request).toMatchObject({ method: "POST", path: "/photomaker", target: "photomaker", answer: "image" });
     expect(request!.headers.authorization).toBe("Bearer hf_test_token");
     expect(request!.headers["content-type"]).toBe("application/json");
+    // Without it the endpoint toolkit answers JSON (a base64 string) and the client fails.
+    expect(request!.headers.accept).toBe("image/png");
     expect(request!.body).toEqual({
       inputs: input.prompt,
       parameters: {
@@ -127,6 +131,17 @@ describe("PhotoMaker through the Hugging Face engine", () => {
     expect(nextRetryDelay(without, 1)).toBe(60_000);
   });
 
+  it("401 raises an operator alert that health reports, until the endpoint serves an image", async () => {
+    fake.enqueue({ kind: "rate-limit" });
+    await failureOf(engine.photomaker(await makeInput()));
+    fake.enqueue("unauthorized");
+    await failureOf(engine.photomaker(await makeInput()));
+    expect(engineAlert("huggingface")).toMatchObject({ code: "AUTH_FAILED" });
+    expect(await engine.health()).toMatchObject({ ok: false, alert: "AUTH_FAILED: HTTP 401: Invalid credentials in Authorization header" });
+    await engine.photomaker(await makeInput());
+    expect(engineAlert("huggingface")).toBeNull();
+  });
+
   it("a request without a token is refused like the real endpoint", async () => {
     const failure = await failureOf(engineWith({ token: "" }).photomaker(await makeInput()));
     expect(failure.code).toBe("AUTH_FAILED");
@@ -147,7 +162,7 @@ describe("PhotoMaker through the Hugging Face engine", () => {
     fake.enqueue("hang");
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const failure = await failureOf(engine.photomaker(await makeInput(), controller.signal));
+    const failure = await failureOf(engine.photomaker(await makeInput(), { signal: controller.signal }));
     expect([failure.code, failure.detail]).toEqual(["GENERATION_TIMEOUT", "request aborted"]);
   });
 
@@ -159,7 +174,13 @@ describe("PhotoMaker through the Hugging Face engine", () => {
   });
 
   it("health: any HTTP answer is reachable, a closed port is not", async () => {
-    expect(await engine.health()).toEqual({ ok: true, detail: "PhotoMaker endpoint answered HTTP 200" });
+    clearEngineAlert("huggingface"); // raised by the 401 cases above
+    expect(await engine.health()).toEqual({
+      ok: true,
+      detail: "PhotoMaker endpoint answered HTTP 200",
+      photomaker: { model: "TencentARC/PhotoMaker-V2", version: null, label: "PhotoMaker V2" },
+      alert: null,
+    });
     expect(fake.requests.map((r) => [r.method, r.target])).toEqual([["GET", "health"]]);
     const port = await closedPort();
     const down = await engineWith({ endpointUrl: `http://127.0.0.1:${port}/photomaker` }).health();
@@ -200,6 +221,7 @@ describe("FLUX fallback through the redirected Hub and router", () => {
   it("createEngine wires HUGGINGFACE_HOSTS_OVERRIDE, so FLUX reaches the fake from env alone", async () => {
     const model = freshFluxModel();
     const configured = createEngine({
+      ...parseEnv({}),
       GENERATION_ENGINE: "auto",
       HUGGINGFACE_API_KEY: "hf_env_token",
       PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,

@@ -71,7 +71,14 @@ describe("offline engine", () => {
 });
 
 describe("createEngine", () => {
-  const base = { FLUX_MODEL: "black-forest-labs/FLUX.1-schnell", FLUX_PROVIDER: "hf-inference" };
+  const base = {
+    FLUX_MODEL: "black-forest-labs/FLUX.1-schnell",
+    FLUX_PROVIDER: "hf-inference",
+    REPLICATE_BASE_URL: "https://api.replicate.com/v1",
+    REPLICATE_PHOTOMAKER_MODEL: "tencentarc/photomaker",
+    REPLICATE_FLUX_MODEL: "black-forest-labs/flux-schnell",
+  };
+  const replicate = { REPLICATE_API_TOKEN: "r8_x" };
   const key = { HUGGINGFACE_API_KEY: "hf_x" };
   const url = { PHOTOMAKER_ENDPOINT_URL: "https://pm.example.endpoints.huggingface.cloud" };
 
@@ -92,10 +99,21 @@ describe("createEngine", () => {
     );
   });
 
+  it("auto picks Replicate with only its token, and our PhotoMaker endpoint over it when both are set", () => {
+    expect(createEngine({ ...base, GENERATION_ENGINE: "auto", ...replicate }).name).toBe("replicate");
+    expect(selectedEngine({ ...base, GENERATION_ENGINE: "auto", ...replicate, ...key })).toBe("replicate");
+    expect(selectedEngine({ ...base, GENERATION_ENGINE: "auto", ...replicate, ...key, ...url })).toBe("huggingface");
+    expect(createEngine({ ...base, GENERATION_ENGINE: "replicate", ...replicate, ...key, ...url }).name).toBe("replicate");
+    expect(() => createEngine({ ...base, GENERATION_ENGINE: "replicate", ...key, ...url })).toThrow(
+      "GENERATION_ENGINE=replicate needs REPLICATE_API_TOKEN to be set",
+    );
+  });
+
   it("takes the validated env as is: a fresh machine gets the offline engine", () => {
     expect(createEngine(parseEnv({})).name).toBe("offline");
     const env = parseEnv({ HUGGINGFACE_API_KEY: "hf_x", PHOTOMAKER_ENDPOINT_URL: url.PHOTOMAKER_ENDPOINT_URL });
     expect(createEngine(env).name).toBe("huggingface");
+    expect(createEngine(parseEnv({ REPLICATE_API_TOKEN: "r8_x" })).name).toBe("replicate");
   });
 });
 

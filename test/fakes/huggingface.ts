@@ -84,7 +84,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }
 
-async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown, model: string): Promise<void> {
+async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown, model: string, accept?: string): Promise<void> {
   const params = ((body as { parameters?: Record<string, unknown> } | null)?.parameters ?? {}) as Record<string, unknown>;
   const png = () =>
     fakePng(params.width as number, params.height as number, `${(body as { inputs?: unknown })?.inputs}|${params.seed}`);
@@ -98,6 +98,8 @@ async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown
   }
   switch (answer) {
     case "image":
+      // As the endpoint toolkit does: PNG bytes only when asked for, else the image as a JSON base64 string.
+      if (accept !== "image/png" && model === "TencentARC/PhotoMaker-V2") return json(res, 200, (await png()).toString("base64"));
       res.writeHead(200, { "content-type": "image/png" }).end(await png());
       return;
     case "b64json":
@@ -211,7 +213,7 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     record.answer = answer;
     if (answer === "hang") hanging.add(res);
     const model = target === "flux" ? decodeURIComponent(router![1]!) : "TencentARC/PhotoMaker-V2";
-    return answerWith(answer, res, body, model);
+    return answerWith(answer, res, body, model, req.headers.accept);
   }
 
   const server = createServer((req, res) => {

@@ -1,14 +1,20 @@
 import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
+import { startFakeReplicate, type FakeReplicate } from "../fakes/replicate";
 import { freePort } from "../helpers/app";
 
 /** `npm run check:photomaker` as an operator runs it, against the fake Hugging Face server. */
 let fake: FakeHuggingFace;
+let replicate: FakeReplicate;
 beforeAll(async () => {
   fake = await startFakeHuggingFace();
+  replicate = await startFakeReplicate();
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  await replicate.close();
+});
 
 /** Async on purpose: the fake server lives in this process and must keep answering. */
 function check(env: Record<string, string>, args: string[] = []): Promise<{ status: number; lines: string[] }> {
@@ -41,7 +47,7 @@ describe("check:photomaker", () => {
     fake.reset();
     const r = await check(hf(fake.photomakerUrl), ["--live"]);
     expect(r.status).toBe(0);
-    expect(r.lines.find((l) => l.includes("generation request parameters"))).toMatch(/^PASSED .*live: photomaker answered png 1024×1024/);
+    expect(r.lines.find((l) => l.includes("generation request parameters"))).toMatch(/^PASSED .*live: huggingface photomaker \(TencentARC\/PhotoMaker-V2\) answered png 1024×1024$/);
     const sent = fake.requests.filter((q) => q.target === "photomaker");
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0]!.body)).toContain("person img");
@@ -58,5 +64,34 @@ describe("check:photomaker", () => {
     const r = await check({ GENERATION_ENGINE: "huggingface", PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl });
     expect(r.status).toBe(1);
     expect(r.lines[0]).toMatch(/^FAILED {2}client initialisation: .*HUGGINGFACE_API_KEY/);
+  });
+
+  it("with only a Replicate token: names PhotoMaker V1 and its resolved version, sends nothing without --live", async () => {
+    const r = await check({ REPLICATE_API_TOKEN: "r8_test", REPLICATE_BASE_URL: replicate.baseUrl });
+    expect(r.status).toBe(0);
+    expect(r.lines[0]).toBe(
+      "PASSED  client initialisation: replicate engine (replicate selected by GENERATION_ENGINE=auto): PhotoMaker V1 via Replicate, tencentarc/photomaker (latest version, looked up below)",
+    );
+    expect(r.lines[1]).toBe(`PASSED  connectivity (health): Replicate: tencentarc/photomaker version ${replicate.photomakerVersion}`);
+    expect(r.lines.find((l) => l.includes("generation request parameters"))).toMatch(/input_image; style "Photographic \(Default\)", 35 steps/);
+    expect(replicate.predictions).toHaveLength(0);
+  });
+
+  it("--live makes one real prediction on Replicate and reports what ran", async () => {
+    replicate.reset();
+    const r = await check({ GENERATION_ENGINE: "replicate", REPLICATE_API_TOKEN: "r8_test", REPLICATE_BASE_URL: replicate.baseUrl }, ["--live"]);
+    expect(r.status).toBe(0);
+    const [prediction] = replicate.predictions;
+    expect(replicate.predictions).toHaveLength(1);
+    expect(r.lines.find((l) => l.includes("generation request parameters"))).toContain(
+      `live: replicate photomaker (tencentarc/photomaker, version ${replicate.photomakerVersion}, prediction ${prediction!.id}) answered png 1024×1024`,
+    );
+    expect(replicate.running()).toEqual([]);
+  });
+
+  it("replicate without a token fails client initialisation", async () => {
+    const r = await check({ GENERATION_ENGINE: "replicate", REPLICATE_API_TOKEN: " ", REPLICATE_BASE_URL: replicate.baseUrl });
+    expect(r.status).toBe(1);
+    expect(r.lines[0]).toMatch(/^FAILED {2}client initialisation: .*REPLICATE_API_TOKEN/);
   });
 });

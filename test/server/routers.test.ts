@@ -117,7 +117,7 @@ describe("system router", () => {
     expect(health).toMatchObject({
       status: "ok",
       database: "ok",
-      engine: { name: "offline", ok: true },
+      engine: { name: "offline", ok: true, model: "offline-preview", label: "Offline preview", alert: null },
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
   });

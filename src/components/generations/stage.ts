@@ -1,3 +1,4 @@
+import { fluxLabel, photomakerLabel } from "~/server/engines/labels";
 import type { RouterOutputs } from "~/trpc/types";
 
 /** How a generation's live stage reads to a person. */
@@ -17,10 +18,12 @@ export function fluxStoodIn(g: Pick<GenerationItem, "attempts" | "engine">): boo
   return g.engine === "flux" || g.attempts.some((a) => a.engine === "flux" && a.errorCode === null);
 }
 
+/** Which model made it, and who served it ("PhotoMaker V1 via Replicate"), from the attempt that succeeded. */
 export function engineLabel(g: Pick<GenerationItem, "attempts" | "engine">): string {
   if (g.engine === "offline") return fluxStoodIn(g) ? "Offline preview (FLUX stand-in)" : "Offline preview";
-  if (fluxStoodIn(g)) return "FLUX (stand-in for PhotoMaker)";
-  return g.engine === "photomaker" ? "PhotoMaker V2" : "—";
+  const made = g.attempts.findLast((a) => a.errorCode === null);
+  if (fluxStoodIn(g)) return `${fluxLabel(made?.provider)} (stand-in for PhotoMaker)`;
+  return g.engine === "photomaker" ? photomakerLabel(made?.provider, made?.model) : "—";
 }
 
 export function formatDuration(ms: number | null): string {
@@ -43,7 +46,12 @@ export function describeStage(g: GenerationItem, now: number): StageText {
     case "queued":
       return { title: "Queued", detail: "Waiting for a free slot…", tone: "neutral", busy: true };
     case "generating":
-      return { title: "Generating", detail: "PhotoMaker is making your avatar…", tone: "info", busy: true };
+      return {
+        title: "Generating",
+        detail: g.stageDetail.reason ? `${g.stageDetail.reason}…` : "PhotoMaker is making your avatar…",
+        tone: "info",
+        busy: true,
+      };
     case "retrying": {
       const at = g.stageDetail.nextAttemptAt ? new Date(g.stageDetail.nextAttemptAt) : null;
       const when = at ? ` Next try at ${at.toLocaleTimeString()} (in ${inWords(at.getTime() - now)}).` : "";

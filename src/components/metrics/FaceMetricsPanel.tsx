@@ -15,7 +15,8 @@ const REASONS: Record<string, string> = {
   maybe_different_person: "Maybe a different person",
 };
 
-const ENGINES: Record<string, string> = { photomaker: "PhotoMaker V2", flux: "FLUX (stand-in)", offline: "Offline preview" };
+// Grouped by model family: PhotoMaker is V1 on Replicate, V2 on our endpoint.
+const ENGINES: Record<string, string> = { photomaker: "PhotoMaker", flux: "FLUX (stand-in)", offline: "Offline preview" };
 
 const reasonLabel = (reason: string) => REASONS[reason] ?? reason.replace(/_/g, " ");
 

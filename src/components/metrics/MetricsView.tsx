@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { api } from "~/trpc/react";
 import { Select } from "../ui/Select";
+import { EngineNote } from "./EngineNote";
 import { MetricsPanel } from "./MetricsPanel";
 
 const WINDOWS = [
@@ -23,6 +24,7 @@ export function MetricsView({ isAdmin }: { isAdmin: boolean }) {
       <div className="max-w-xs">
         <Select label="Period" options={WINDOWS} value={window} onChange={(e) => setWindow(e.target.value)} />
       </div>
+      <EngineNote />
       <MetricsPanel title="Your generations" testId="metrics-mine" query={mine} />
       {isAdmin ? <MetricsPanel title="All users (admin)" testId="metrics-all" query={all} showUsers /> : null}
     </div>

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { createEngine, selectedEngine } from "../engines";
 import { photomakerRequest } from "../engines/huggingface";
+import { photomakerInput } from "../engines/replicate-input";
 import type { Engine, GenerationInput } from "../engines/types";
 import type { Env } from "../env";
 import { engineInputFrom } from "../generations/settings";
@@ -34,7 +35,9 @@ const CHECKS: Check[] = [
     name: "client initialisation",
     async run(ctx) {
       ctx.engine = createEngine(ctx.env);
-      return `${ctx.engine.name} engine (${selectedEngine(ctx.env)} selected by GENERATION_ENGINE=${ctx.env.GENERATION_ENGINE})`;
+      const pm = ctx.engine.models.photomaker;
+      const version = pm.version ? ` version ${pm.version}` : ctx.engine.name === "replicate" ? " (latest version, looked up below)" : "";
+      return `${ctx.engine.name} engine (${selectedEngine(ctx.env)} selected by GENERATION_ENGINE=${ctx.env.GENERATION_ENGINE}): ${pm.label}, ${pm.model}${version}`;
     },
   },
   {
@@ -89,16 +92,14 @@ const CHECKS: Check[] = [
     name: "generation request parameters",
     async run(ctx) {
       const input = need(ctx.input, "generation input");
-      const body = photomakerRequest(input);
-      const p = body.parameters;
-      if (body.input_id_images.length !== 1 || !p.negative_prompt || p.style_strength_ratio < 15 || p.style_strength_ratio > 50) {
-        throw new Error(`unexpected request ${JSON.stringify({ ...body, input_id_images: body.input_id_images.length })}`);
-      }
-      const summary = `${p.width}×${p.height}, ${p.num_inference_steps} steps, guidance ${p.guidance_scale}, style strength ${p.style_strength_ratio}%, seed ${p.seed}`;
+      const engine = need(ctx.engine, "engine");
+      const summary = engine.name === "replicate" ? replicateSummary(input) : endpointSummary(input);
       if (!ctx.live) return `${summary} (built, not sent; --live sends it)`;
-      const image = await need(ctx.engine, "engine").photomaker(input);
+      const image = await engine.photomaker(input);
       const meta = await sharp(image.bytes).metadata();
-      return `${summary}; live: ${image.engine} answered ${meta.format} ${meta.width}×${meta.height}${image.offlinePreview ? " (offline preview)" : ""}`;
+      const ran = [image.model, image.version && `version ${image.version}`, image.predictionId && `prediction ${image.predictionId}`].filter(Boolean).join(", ");
+      const resized = image.modelWidth !== meta.width || image.modelHeight !== meta.height ? ` (the model made ${image.modelWidth}×${image.modelHeight})` : "";
+      return `${summary}; live: ${image.provider} ${image.engine} (${ran}) answered ${meta.format} ${meta.width}×${meta.height}${resized}${image.offlinePreview ? " (offline preview)" : ""}`;
     },
   },
   {
@@ -129,6 +130,27 @@ export async function runPhotoMakerChecks(env: Env, options: { live?: boolean } 
     }
   }
   return results;
+}
+
+/** What our PhotoMaker endpoint (or the offline engine) is sent. */
+function endpointSummary(input: GenerationInput): string {
+  const body = photomakerRequest(input);
+  const p = body.parameters;
+  if (body.input_id_images.length !== 1 || !p.negative_prompt || p.style_strength_ratio < 15 || p.style_strength_ratio > 50) {
+    throw new Error(`unexpected request ${JSON.stringify({ ...body, input_id_images: body.input_id_images.length })}`);
+  }
+  return `${p.width}×${p.height}, ${p.num_inference_steps} steps, guidance ${p.guidance_scale}, style strength ${p.style_strength_ratio}%, seed ${p.seed}`;
+}
+
+/** What Replicate's PhotoMaker is sent (its input schema has no size: the output is fitted afterwards). */
+function replicateSummary(input: GenerationInput): string {
+  const body = photomakerInput(input, input.photos.map(() => "data:image/jpeg;base64,…"));
+  const images = Object.keys(body).filter((k) => k.startsWith("input_image"));
+  const ratio = Number(body.style_strength_ratio);
+  if (images.length !== input.photos.length || !body.negative_prompt || ratio < 15 || ratio > 50 || !/\bimg\b/.test(String(body.prompt))) {
+    throw new Error(`unexpected input ${JSON.stringify({ ...body, ...Object.fromEntries(images.map((k) => [k, "…"])) })}`);
+  }
+  return `${images.join(", ")}; style "${body.style_name}", ${body.num_steps} steps, guidance ${body.guidance_scale}, style strength ${ratio}%, seed ${body.seed}; fitted to ${input.width}×${input.height}`;
 }
 
 async function expectRefusal(files: IncomingPhoto[], message: string) {

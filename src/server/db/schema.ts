@@ -92,6 +92,12 @@ export interface GenerationAttempt {
   errorCode: string | null;
   /** Wait before the next attempt, when one follows. */
   retryDelayMs: number | null;
+  /** Who served it (huggingface, replicate, offline) and what ran; absent on attempts recorded before. */
+  provider?: string;
+  model?: string;
+  version?: string | null;
+  /** The provider's id for the run (Replicate's prediction id), success or failure. */
+  predictionId?: string | null;
 }
 
 /** A box as fractions (0..1) of an upright photo. */
@@ -192,6 +198,15 @@ export const avatars = pgTable(
     height: integer("height").notNull(),
     engine: imageEngineEnum("engine").notNull(),
     model: text("model").notNull(),
+    /** The engine that served it: huggingface, replicate or offline (null for avatars made before it was kept). */
+    provider: text("provider"),
+    /** The model version that ran (Replicate's version id), when the provider names one. */
+    modelVersion: text("model_version"),
+    /** The provider's id for the run (Replicate's prediction id). */
+    predictionId: text("prediction_id"),
+    /** What the model made before it was fitted to the tier's size (width/height above). */
+    modelWidth: integer("model_width"),
+    modelHeight: integer("model_height"),
     /** Made by the offline engine: labelled as a preview everywhere it is shown. */
     offlinePreview: boolean("offline_preview").notNull().default(false),
     /** A FLUX stand-in keeps no identity: labelled "not identity-preserving" wherever shown. */

@@ -17,7 +17,28 @@ interface HttpErrorLike {
 
 // PhotoMaker's pipeline raises "No face detected, please update the input face image(s)".
 // Not "Cannot find any input face image!" — that one means no photo was sent (our bug: params).
-const NO_FACE = /no face (was )?detected|could not detect (a|any) face|no faces? (was |were )?found/i;
+export const NO_FACE = /no face (was )?detected|could not detect (a|any) face|no faces? (was |were )?found/i;
+
+/**
+ * Our own PhotoMaker V2 handler (inference/photomaker-v2/handler.py) says which of its two input
+ * errors it is by a prefix, so nothing depends on the pipeline's wording.
+ */
+export const HANDLER_NO_FACE_PREFIX = "NO_FACE:";
+export const HANDLER_INVALID_PREFIX = "INVALID:";
+
+/**
+ * PhotoMaker's trigger-word checks (predict.py of TencentARC/PhotoMaker, the Cog model on
+ * Replicate): none, more than one, or one in the negative prompt. The request is wrong, not the model.
+ */
+export const TRIGGER_WORD_ERROR = /trigger word/i;
+
+/** What a 4xx body says about the input: no face, or (anything else) invalid parameters. */
+function inputProblem(body: unknown): FailureCode {
+  const text = bodyText(body).trim();
+  if (text.startsWith(HANDLER_NO_FACE_PREFIX)) return "NO_FACE_DETECTED";
+  if (text.startsWith(HANDLER_INVALID_PREFIX)) return "PHOTOMAKER_INVALID_PARAMS";
+  return NO_FACE.test(text) ? "NO_FACE_DETECTED" : "PHOTOMAKER_INVALID_PARAMS";
+}
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -77,7 +98,7 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
-function byStatus(status: number, body: unknown, retryAfter: string | null, detail: string): GenerationFailure {
+export function byStatus(status: number, body: unknown, retryAfter: string | null, detail: string): GenerationFailure {
   const code: FailureCode =
     status === 503
       ? "MODEL_LOADING" // every 503: a scale-to-zero endpoint booting; the policy's spaced retries fit
@@ -85,11 +106,11 @@ function byStatus(status: number, body: unknown, retryAfter: string | null, deta
         ? "RATE_LIMIT_EXCEEDED"
         : status === 401 || status === 403
           ? "AUTH_FAILED"
-          : status === 400 || status === 413 || status === 422
-            ? NO_FACE.test(bodyText(body))
-              ? "NO_FACE_DETECTED"
-              : "PHOTOMAKER_INVALID_PARAMS"
-            : "SERVER_ERROR"; // other 5xx (502 HTML from a proxy too) and unexpected 4xx
+          : status === 402
+            ? "PROVIDER_BILLING" // Hugging Face and Replicate both answer 402 when the account is out of credit
+            : status === 400 || status === 413 || status === 422
+              ? inputProblem(body)
+              : "SERVER_ERROR"; // other 5xx (502 HTML from a proxy too) and unexpected 4xx
   const estimated = (body as { estimated_time?: unknown } | null)?.estimated_time;
   const retryAfterMs = code === "RATE_LIMIT_EXCEEDED" ? parseRetryAfter(retryAfter) : undefined;
   return new GenerationFailure(code, {
@@ -143,4 +164,21 @@ export function classifyError(error: unknown, response?: CapturedResponse): Gene
   }
 
   return new GenerationFailure("UNKNOWN", { detail: `${name(error) ?? "Error"}: ${message}`, cause: error });
+}
+
+/**
+ * A model's own error for a run that ended `failed` (Replicate's prediction.error: the Python
+ * exception's message). Input errors end the run for good; anything else (out of GPU memory, a
+ * lost worker) is worth another try.
+ */
+export function classifyModelError(message: string, detail = message): GenerationFailure {
+  const prefixed = inputProblem(message);
+  const code: FailureCode = /^(NO_FACE|INVALID):/.test(message.trim())
+    ? prefixed
+    : NO_FACE.test(message)
+      ? "NO_FACE_DETECTED"
+      : TRIGGER_WORD_ERROR.test(message) || /cannot find any input face image/i.test(message)
+        ? "PHOTOMAKER_INVALID_PARAMS"
+        : "SERVER_ERROR";
+  return new GenerationFailure(code, { detail });
 }

@@ -1,8 +1,12 @@
 import { InferenceClient } from "@huggingface/inference";
 import sharp, { type Metadata } from "sharp";
 import { GenerationFailure, PHOTOMAKER_TIMEOUT_MS } from "../failures";
+import { alertIfOperatorProblem, clearEngineAlert, engineAlert } from "./alerts";
 import { classifyError, type CapturedResponse } from "./classify";
+import { fluxSteps, withoutTrigger } from "./flux";
+import { photomakerLabel } from "./labels";
 import type { Engine, EngineHealth, GeneratedImage, GenerationInput } from "./types";
+import { logger } from "../logger";
 
 export interface HuggingFaceEngineOptions {
   token: string;
@@ -16,6 +20,13 @@ export interface HuggingFaceEngineOptions {
   /** health(): how long to wait for any HTTP answer (default 5 s). */
   healthTimeoutMs?: number;
 }
+
+/**
+ * The endpoint toolkit answers what the request's Accept asks for: without one (or with "any type") it
+ * serialises the handler's PIL image as JSON (a base64 string), which the client cannot read as an
+ * image ("expected a Blob"). huggingface-inference-toolkit, webservice_starlette.py predict().
+ */
+export const PHOTOMAKER_ACCEPT = "image/png";
 
 /** What the avatar row records as the PhotoMaker model (the endpoint URL is deployment detail). */
 export const PHOTOMAKER_MODEL = "TencentARC/PhotoMaker-V2";
@@ -39,20 +50,19 @@ export async function verifyImage(bytes: Buffer): Promise<{ contentType: string;
   return { contentType, width: meta.width, height: meta.height };
 }
 
-/** FLUX wants multiples of 16; schnell is distilled for 4 steps without guidance, dev is not. */
+/** FLUX wants multiples of 16. */
 export function fluxParameters(model: string, input: GenerationInput) {
   const to16 = (n: number) => Math.max(16, Math.round(n / 16) * 16);
-  const schnell = /schnell/i.test(model);
+  const { steps, guidance } = fluxSteps(model);
   return {
     width: to16(input.width),
     height: to16(input.height),
-    num_inference_steps: schnell ? 4 : 28,
-    guidance_scale: schnell ? 0 : 3.5,
+    num_inference_steps: steps,
+    guidance_scale: guidance,
     seed: input.seed,
   };
 }
 
-/** Defensive: the prompt builder gives FLUX a trigger-free prompt, but `img` must never reach it. */
 /**
  * The JSON the PhotoMaker endpoint receives. With endpointUrl the client POSTs these args minus
  * accessToken/endpointUrl/provider/model, so input_id_images and the parameters travel as given.
@@ -75,10 +85,6 @@ export function photomakerRequest(input: GenerationInput) {
   };
 }
 
-export function withoutTrigger(prompt: string): string {
-  return prompt.replace(/\s*\bimg\b/g, "").replace(/\s{2,}/g, " ").trim();
-}
-
 export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engine {
   const baseFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? PHOTOMAKER_TIMEOUT_MS;
@@ -92,12 +98,15 @@ export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engi
     endpointUrl: string | undefined,
     call: (client: InferenceClient, signal: AbortSignal) => Promise<Blob>,
     signal?: AbortSignal,
-  ): Promise<{ bytes: Buffer; contentType: string }> {
+  ): Promise<{ bytes: Buffer; contentType: string; width: number; height: number }> {
     const combined = signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs);
     let last: CapturedResponse | undefined;
     const capturing = (async (input: string | URL | Request, init?: RequestInit) => {
+      // Our endpoint answers PNG bytes only when asked to (see PHOTOMAKER_ACCEPT).
+      const headers = new Headers(init?.headers);
+      if (endpointUrl && !headers.has("accept")) headers.set("accept", PHOTOMAKER_ACCEPT);
       // The Hub mapping lookup is sent without a signal: give it ours so nothing outlives the timeout.
-      const response = await baseFetch(input, { ...init, signal: init?.signal ?? combined });
+      const response = await baseFetch(input, { ...init, headers, signal: init?.signal ?? combined });
       last = { status: response.status, headers: response.headers };
       return response;
     }) as typeof fetch;
@@ -111,26 +120,48 @@ export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engi
       const blob = await call(client, combined);
       bytes = Buffer.from(await blob.arrayBuffer());
     } catch (error) {
-      throw classifyError(error, last);
+      const failure = classifyError(error, last);
+      alertIfOperatorProblem("huggingface", failure, logger);
+      throw failure;
     }
-    const { contentType } = await verifyImage(bytes);
-    return { bytes, contentType };
+    const { contentType, width, height } = await verifyImage(bytes);
+    clearEngineAlert("huggingface");
+    return { bytes, contentType, width, height };
   }
+
+  const made = (out: Awaited<ReturnType<typeof attempt>>, engine: "photomaker" | "flux", model: string): GeneratedImage => ({
+    bytes: out.bytes,
+    contentType: out.contentType,
+    engine,
+    model,
+    offlinePreview: false,
+    provider: "huggingface",
+    version: null,
+    predictionId: null,
+    modelWidth: out.width,
+    modelHeight: out.height,
+  });
+
+  const photomakerModel = { model: PHOTOMAKER_MODEL, version: null, label: photomakerLabel("huggingface", PHOTOMAKER_MODEL) };
 
   return {
     name: "huggingface",
+    models: {
+      photomaker: photomakerModel,
+      flux: { model: options.fluxModel, version: null, label: `FLUX (${options.fluxProvider})` },
+    },
 
-    async photomaker(input, signal): Promise<GeneratedImage> {
+    async photomaker(input, call = {}): Promise<GeneratedImage> {
       const args = photomakerRequest(input);
       const out = await attempt(
         options.endpointUrl,
         (client, s) => client.textToImage(args, { signal: s, outputType: "blob" }),
-        signal,
+        call.signal,
       );
-      return { ...out, engine: "photomaker", model: PHOTOMAKER_MODEL, offlinePreview: false };
+      return made(out, "photomaker", PHOTOMAKER_MODEL);
     },
 
-    async flux(input, signal): Promise<GeneratedImage> {
+    async flux(input, call = {}): Promise<GeneratedImage> {
       const out = await attempt(
         undefined,
         (client, s) =>
@@ -144,9 +175,9 @@ export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engi
             },
             { signal: s, outputType: "blob" },
           ),
-        signal,
+        call.signal,
       );
-      return { ...out, engine: "flux", model: options.fluxModel, offlinePreview: false };
+      return made(out, "flux", options.fluxModel);
     },
 
     /** Any HTTP answer means the endpoint is reachable (a handler may well answer GET with 405). */
@@ -159,10 +190,16 @@ export function createHuggingFaceEngine(options: HuggingFaceEngineOptions): Engi
         });
         await response.body?.cancel();
         const note = response.status === 401 || response.status === 403 ? " (token rejected)" : "";
-        return { ok: true, detail: `PhotoMaker endpoint answered HTTP ${response.status}${note}` };
+        const alert = engineAlert("huggingface");
+        return {
+          ok: !alert,
+          detail: `PhotoMaker endpoint answered HTTP ${response.status}${note}${alert ? `; alert: ${alert.code} ${alert.detail}` : ""}`,
+          photomaker: photomakerModel,
+          alert: alert ? `${alert.code}: ${alert.detail}` : null,
+        };
       } catch (error) {
         const failure = classifyError(error);
-        return { ok: false, detail: `PhotoMaker endpoint unreachable: ${failure.code} ${failure.detail ?? ""}`.trim() };
+        return { ok: false, detail: `PhotoMaker endpoint unreachable: ${failure.code} ${failure.detail ?? ""}`.trim(), photomaker: photomakerModel };
       }
     },
   };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import sharp, { type Sharp } from "sharp";
+import { fluxLabel, photomakerLabel } from "./labels";
 import type { Engine, GeneratedImage, GenerationInput } from "./types";
 
 /**
@@ -82,13 +83,28 @@ function gradientSvg(width: number, height: number, key: string): Buffer {
   );
 }
 
-function result(bytes: Buffer): GeneratedImage {
-  return { bytes, contentType: "image/jpeg", engine: "offline", model: OFFLINE_MODEL, offlinePreview: true };
+function result(bytes: Buffer, input: GenerationInput): GeneratedImage {
+  return {
+    bytes,
+    contentType: "image/jpeg",
+    engine: "offline",
+    model: OFFLINE_MODEL,
+    offlinePreview: true,
+    provider: "offline",
+    version: null,
+    predictionId: null,
+    modelWidth: input.width,
+    modelHeight: input.height,
+  };
 }
 
 export function createOfflineEngine(): Engine {
   return {
     name: "offline",
+    models: {
+      photomaker: { model: OFFLINE_MODEL, version: null, label: photomakerLabel("offline", OFFLINE_MODEL) },
+      flux: { model: OFFLINE_MODEL, version: null, label: fluxLabel("offline") },
+    },
 
     async photomaker(input) {
       const first = input.photos[0];
@@ -98,16 +114,21 @@ export function createOfflineEngine(): Engine {
       const base = first
         ? sharp(first).rotate().resize(input.width, input.height, { fit: "cover", position: "centre" })
         : sharp(gradientSvg(input.width, input.height, `${input.prompt}\n${input.seed}`));
-      return result(await finish(base, input, OFFLINE_LABEL));
+      return result(await finish(base, input, OFFLINE_LABEL), input);
     },
 
     async flux(input) {
       const base = sharp(gradientSvg(input.width, input.height, `${input.fluxPrompt}\n${input.seed}`));
-      return result(await finish(base, input, `${OFFLINE_LABEL} · FLUX`));
+      return result(await finish(base, input, `${OFFLINE_LABEL} · FLUX`), input);
     },
 
     async health() {
-      return { ok: true, detail: "offline engine: previews made locally, no PhotoMaker endpoint configured" };
+      return {
+        ok: true,
+        detail: "offline engine: previews made locally, no PhotoMaker endpoint configured",
+        photomaker: { model: OFFLINE_MODEL, version: null, label: photomakerLabel("offline", OFFLINE_MODEL) },
+        alert: null,
+      };
     },
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import type { Database } from "../db/client";
-import { avatars } from "../db/schema";
-import type { Engine, GenerationInput } from "../engines/types";
+import { avatars, type GenerationAttempt } from "../db/schema";
+import type { Engine, EngineProgress, GenerationInput } from "../engines/types";
 import { env } from "../env";
 import { faceRoomFor, measureLikeness, type FaceRoom, type Likeness } from "../faces";
 import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
@@ -33,10 +33,19 @@ export type EngineOutcome =
       offlinePreview: boolean;
       /** Which call made it: a FLUX stand-in (even the offline engine's) keeps no identity. */
       via?: "photomaker" | "flux";
+      // Absent in outcomes memoised before they were kept:
+      provider?: string;
+      version?: string | null;
+      predictionId?: string | null;
+      modelWidth?: number;
+      modelHeight?: number;
     }
   | { ok: false; code: FailureCode; message: string; retryAfterMs: number | null };
 
 const THUMBNAIL_SIZE = 256;
+
+/** The stage's reason while a provider's model is still booting (Replicate's `starting`). */
+export const MODEL_STARTING_MESSAGE = "The model is starting (a cold start can take a few minutes)";
 
 /** Step 1: the generation is still to be made and its photos are all there. */
 export async function loadInputs(deps: WorkflowDeps, id: string) {
@@ -62,22 +71,75 @@ export async function runEngineAttempt(
   const log = deps.logger.child({ generationId: id, step: which, attempt, engine: deps.engine.name });
   const started = Date.now();
   let outcome: EngineOutcome;
+  let ran: Pick<GenerationAttempt, "version" | "predictionId"> & { model?: string } = {};
+  const progress = stageFollower(deps.db, id);
   try {
     const input = await engineInput(deps.storage, generation);
-    const image = which === "photomaker" ? await deps.engine.photomaker(input) : await deps.engine.flux(input);
+    const call = { onProgress: progress.report };
+    const image = which === "photomaker" ? await deps.engine.photomaker(input, call) : await deps.engine.flux(input, call);
     const resultKey = storageKeys.result(generation.userId, id, `${which}-${attempt}`);
     await deps.storage.put(resultKey, image.bytes);
-    outcome = { ok: true, resultKey, engine: image.engine, model: image.model, offlinePreview: image.offlinePreview, via: which };
-    log.info({ ms: Date.now() - started }, "engine answered with an image");
+    outcome = {
+      ok: true,
+      resultKey,
+      engine: image.engine,
+      model: image.model,
+      offlinePreview: image.offlinePreview,
+      via: which,
+      provider: image.provider,
+      version: image.version,
+      predictionId: image.predictionId,
+      modelWidth: image.modelWidth,
+      modelHeight: image.modelHeight,
+    };
+    ran = { model: image.model, version: image.version, predictionId: image.predictionId };
+    log.info({ ms: Date.now() - started, predictionId: image.predictionId ?? undefined }, "engine answered with an image");
   } catch (error) {
     if (!(error instanceof GenerationFailure)) throw error; // unexpected: let Inngest retry the step
     outcome = { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
-    log.warn({ code: error.code, status: error.status, ms: Date.now() - started }, "engine failed");
+    ran = { predictionId: error.predictionId ?? null };
+    log.warn({ code: error.code, status: error.status, detail: error.detail, ms: Date.now() - started }, "engine failed");
+  } finally {
+    await progress.settled();
   }
   const ms = Date.now() - started;
-  const record = { engine: which, attempt, startedAt: new Date(started).toISOString(), durationMs: ms, errorCode: outcome.ok ? null : outcome.code, retryDelayMs: null };
+  const record: GenerationAttempt = {
+    engine: which,
+    attempt,
+    startedAt: new Date(started).toISOString(),
+    durationMs: ms,
+    errorCode: outcome.ok ? null : outcome.code,
+    retryDelayMs: null,
+    provider: deps.engine.name,
+    model: ran.model ?? deps.engine.models[which].model,
+    version: ran.version ?? null,
+    predictionId: ran.predictionId ?? null,
+  };
   await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
   return outcome;
+}
+
+/**
+ * Follows a long engine call's progress into the stage: "the model is starting" while the provider
+ * boots it, plain "generating" once it runs. One write per change, in order.
+ */
+function stageFollower(db: Database, id: string) {
+  let last: EngineProgress["status"] | null = null;
+  let writes = Promise.resolve();
+  return {
+    report(progress: EngineProgress) {
+      if (progress.status === last) return;
+      const first = last === null;
+      last = progress.status;
+      if (first && progress.status === "processing") return; // already "generating"
+      const detail = progress.status === "starting" ? { reason: MODEL_STARTING_MESSAGE } : {};
+      writes = writes.then(() => setStage(db, id, "generating", detail)).then(
+        () => undefined,
+        () => undefined, // the stage is a courtesy: the attempt's outcome does not depend on it
+      );
+    },
+    settled: () => writes,
+  };
 }
 
 /** Shown while the workflow waits: why, and when the next try is. */
@@ -129,6 +191,11 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
       height: meta.height,
       engine: outcome.engine,
       model: outcome.model,
+      provider: outcome.provider ?? null,
+      modelVersion: outcome.version ?? null,
+      predictionId: outcome.predictionId ?? null,
+      modelWidth: outcome.modelWidth ?? meta.width,
+      modelHeight: outcome.modelHeight ?? meta.height,
       offlinePreview: outcome.offlinePreview,
       // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
       identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { createEngine, selectedEngine } from "../../engines";
+import { createEngine, selectedEngine, type EngineHealth } from "../../engines";
 import { faceRoomFor } from "../../faces";
 import { APP_VERSION } from "../../version";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -16,8 +16,8 @@ export const systemRouter = createTRPCRouter({
     }
     const databaseLatencyMs = Math.round((performance.now() - started) * 10) / 10;
     const engineName = selectedEngine(ctx.env);
-    const engine = await createEngine(ctx.env)
-      .health()
+    const engine: EngineHealth = await Promise.resolve()
+      .then(() => createEngine(ctx.env).health())
       .catch((error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }));
     // Asking starts the face models loading (once per process); the answer never waits for it.
     const room = faceRoomFor(ctx.env);
@@ -36,7 +36,17 @@ export const systemRouter = createTRPCRouter({
       database,
       databaseKind: ctx.env.DATABASE_URL ? ("postgres" as const) : ("pglite" as const),
       databaseLatencyMs,
-      engine: { name: engineName, ok: engine.ok, detail: engine.detail },
+      engine: {
+        name: engineName,
+        ok: engine.ok,
+        detail: engine.detail,
+        /** What PhotoMaker is on this engine, with its version once resolved. */
+        model: engine.photomaker?.model ?? null,
+        version: engine.photomaker?.version ?? null,
+        label: engine.photomaker?.label ?? null,
+        /** An operator alert (the provider's account out of credit, credentials rejected), or null. */
+        alert: engine.alert ?? null,
+      },
       faces,
       version: APP_VERSION,
     };
