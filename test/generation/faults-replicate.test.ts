@@ -28,8 +28,9 @@ let photo: Buffer;
 beforeAll(async () => {
   fake = await startFakeReplicate();
   const config = parseEnv({ GENERATION_ENGINE: "replicate", REPLICATE_API_TOKEN: "r8_test_token", REPLICATE_BASE_URL: fake.baseUrl });
-  // The real deadline is 3 minutes and the real poll 2 s; a hang test can't wait that long.
-  const engine = createEngine(config, { timeoutMs: 700, pollIntervalMs: 20 });
+  // The real deadline is 3 minutes and the real poll 2 s; a hang test can't wait that long. 3 s
+  // still leaves a busy machine time for a good prediction (uploads, polls) to end within it.
+  const engine = createEngine(config, { timeoutMs: 3_000, pollIntervalMs: 20 });
   app = await createTestApp({ jobs: { engine, timeScale: SCALE } });
   photo = await portraitJpeg(3);
 });
