@@ -19,7 +19,7 @@ import type { Engine, GeneratedImage, GenerationInput } from "../../src/server/e
 import { parseEnv } from "../../src/server/env";
 import { buildSettings } from "../../src/server/generations/submit";
 import { startGeneration, type StartDeps } from "../../src/server/generations/store";
-import { onGenerationChanged } from "../../src/server/generations/live";
+import { listenForGenerationChanges, onGenerationChanged } from "../../src/server/generations/live";
 import { generationRequested } from "../../src/server/jobs/events";
 import { createGenerateAvatar } from "../../src/server/jobs/generate-avatar";
 import { createProject } from "../../src/server/projects";
@@ -94,6 +94,8 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const scratch = await openScratch();
   const { db } = scratch.handle;
   await migrateDatabase(scratch.handle);
+  // As the app's services do: finished generations are announced by the database (live.ts).
+  await listenForGenerationChanges(scratch.handle);
   await seedModels(db);
   const storageDir = mkdtempSync(path.join(tmpdir(), "bench-orch-"));
   const env = parseEnv({ BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00", WELCOME_CREDITS: "0", STORAGE_DIR: storageDir });

@@ -3,6 +3,7 @@ import { getDatabase, type Database } from "./db";
 import { createEngine } from "./engines";
 import { env, type Env } from "./env";
 import type { StartDeps } from "./generations/store";
+import { listenForGenerationChanges } from "./generations/live";
 import { watchProjectAvatars } from "./generations/tiles";
 import type { WorkflowDeps } from "./generations/work";
 import { inngest } from "./jobs/client";
@@ -28,6 +29,8 @@ export function getServices(): Promise<Services> {
     const { db } = handle;
     // This module's copy of the tiles cache (Next bundles its own) listens on the embedded database.
     await watchProjectAvatars(handle);
+    // Live status hears changes made by any instance (generations/live.ts).
+    await listenForGenerationChanges(handle);
     const storage = createLocalStorage(e.STORAGE_DIR);
     const engine = createEngine(e);
     return {

@@ -11,6 +11,7 @@ import type { Context } from "~/server/api/trpc";
 import { createAuth, type Auth } from "~/server/auth";
 import type { DatabaseHandle } from "~/server/db/client";
 import { seedModels } from "~/server/db/seed";
+import { listenForGenerationChanges } from "~/server/generations/live";
 import { watchProjectAvatars } from "~/server/generations/tiles";
 import { createEngine } from "~/server/engines";
 import type { Engine } from "~/server/engines/types";
@@ -32,7 +33,7 @@ export { freePort };
  * served by the SDK's serve() over HTTP and driven by the real local executor.
  */
 export interface TestApp {
-  handle: DatabaseHandle;
+  handle: DatabaseHandle & { url?: string };
   db: DatabaseHandle["db"];
   env: Env;
   auth: Auth;
@@ -71,6 +72,7 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
   const handle = await freshDatabase({ embedded: opts.embedded, pgliteThread: opts.pgliteThread });
   await seedModels(handle.db);
   await watchProjectAvatars(handle); // as the app's services do (PGlite only)
+  await listenForGenerationChanges(handle); // as the app's services do
   const storageDir = mkdtempSync(path.join(tmpdir(), "avatar-storage-"));
   const env = parseEnv({
     NODE_ENV: "test",

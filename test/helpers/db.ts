@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "~/server/db/
  * the PostgreSQL server named by DATABASE_URL (dropped again on close) unless `embedded` asks for PGlite.
  * `pgliteThread`: PGlite in its own thread, as the app runs it (implies embedded).
  */
-export async function freshDatabase(options: { embedded?: boolean; pgliteThread?: boolean } = {}): Promise<DatabaseHandle> {
+export async function freshDatabase(options: { embedded?: boolean; pgliteThread?: boolean } = {}): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = options.embedded || options.pgliteThread ? undefined : process.env.DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ pgliteDir: "memory://", pgliteThread: options.pgliteThread });
@@ -19,6 +19,8 @@ export async function freshDatabase(options: { embedded?: boolean; pgliteThread?
   await migrateDatabase(handle);
   return {
     ...handle,
+    /** For a second connection pool on the same database (another "instance"). */
+    url: scratch.url,
     close: async () => {
       await handle.close();
       await scratch.drop();

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { isTrackedEnvelope, TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generations } from "~/server/db/schema";
-import { notifyGenerationChanged, watchProjectGenerations, type LiveEvent } from "~/server/generations/live";
+import { onGenerationChanged, watchProjectGenerations, type LiveEvent } from "~/server/generations/live";
 import { setStage } from "~/server/generations/store";
 import { TIER_MODELS } from "~/server/tiers";
 import { createTestApp, type TestApp } from "../helpers/app";
@@ -71,7 +72,7 @@ describe("watchProjectGenerations", () => {
     await stream.stop();
   });
 
-  it("resumes after the last event id without repeating it, and a notify wakes it before the next poll", async () => {
+  it("resumes after the last event id without repeating it, and the database's notification wakes it before the next look", async () => {
     const { user, projectId, id } = await userWithGeneration();
     const first = new AbortController();
     const a = collect(watchProjectGenerations(app.db, user.id, projectId, { signal: first.signal, intervalMs: 20 }), first);
@@ -85,8 +86,8 @@ describe("watchProjectGenerations", () => {
     );
     await new Promise((r) => setTimeout(r, 100));
     expect(b.events).toHaveLength(0);
+    // The trigger (drizzle/0004) announces it and this process listens: no look for a minute otherwise.
     await setStage(app.db, id, "generating");
-    notifyGenerationChanged(id); // without it the next look would be a minute away
     await b.until(1);
     expect(b.events[0]!.view.stage).toBe("generating");
     await b.stop();
@@ -113,5 +114,25 @@ describe("watchProjectGenerations", () => {
     expect(eventId.startsWith(`${owner.id}:`)).toBe(true);
     expect(view).toMatchObject({ id: owner.id, stage: "queued" });
     await iterator.return?.();
+  });
+});
+
+describe("the database's announcements (drizzle/0004)", () => {
+  it("one per change of what the user sees, none for a write that changes nothing shown, finished flagged", async () => {
+    const { id } = await userWithGeneration();
+    const heard: Array<[string, boolean]> = [];
+    const stop = onGenerationChanged((generationId, finished) => {
+      if (generationId === id) heard.push([generationId, finished]);
+    });
+    await setStage(app.db, id, "generating");
+    await setStage(app.db, id, "generating"); // the same again: nothing shown changes
+    await app.db.update(generations).set({ stepTimings: { load: 5 } }).where(eq(generations.id, id)); // not shown
+    await app.db.update(generations).set({ status: "failed", stage: "failed" }).where(eq(generations.id, id));
+    await new Promise((r) => setTimeout(r, 200));
+    stop();
+    expect(heard).toEqual([
+      [id, false],
+      [id, true],
+    ]);
   });
 });

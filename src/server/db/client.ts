@@ -21,8 +21,9 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   close(): Promise<void>;
   /**
-   * PGlite only: LISTEN on the embedded database, whose only client is this process. PGlite hands
-   * a notification to its listener before the statement that committed it returns, so an
+   * LISTEN on a channel. On PostgreSQL a connection of its own carries it (postgres.js re-LISTENs
+   * after a reconnect; what was sent meanwhile is lost). PGlite's only client is this process, and
+   * it hands a notification to its listener before the statement that committed it returns, so an
    * in-process cache invalidated this way is never behind the database.
    */
   listen?(channel: string, listener: (payload: string) => void): Promise<void>;
@@ -58,7 +59,14 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       onnotice: () => {},
     });
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
-    return { db, kind: "postgres", close: () => sql.end({ timeout: 5 }) };
+    return {
+      db,
+      kind: "postgres",
+      listen: async (channel, listener) => {
+        await sql.listen(channel, listener);
+      },
+      close: () => sql.end({ timeout: 5 }),
+    };
   }
 
   const dir = options.pgliteDir ?? "memory://";

@@ -6,7 +6,6 @@ import { generations, type GenerationAttempt, type PhotoFaceRecord, type StageDe
 import { FAILURES, refundMessage, type FailureCode } from "../failures";
 import { TIER_MODELS, type Tier } from "../tiers";
 import { storageKeys, type Storage } from "../storage";
-import { notifyGenerationChanged } from "./live";
 import type { GenerationSettings } from "./settings";
 
 /** The generation row's life: created with its charge, moved through stages, ended exactly once. */
@@ -129,7 +128,6 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
     })
     .where(and(eq(generations.id, id), sql`${generations.status} in ('queued', 'processing')`))
     .returning();
-  notifyGenerationChanged(id);
   return row;
 }
 
@@ -175,7 +173,6 @@ export async function completeGeneration(deps: { db: Database; storage: Storage 
     .set({ status: "succeeded", stage: "succeeded", stageDetail: {}, engine, completedAt: new Date(), inputKeys: [] })
     .where(and(eq(generations.id, id), sql`${generations.status} <> 'failed'`))
     .returning();
-  notifyGenerationChanged(id, true);
   return row;
 }
 
@@ -219,7 +216,6 @@ export async function failGeneration(
     })
     .where(eq(generations.id, id))
     .returning();
-  notifyGenerationChanged(id, true);
   return row;
 }
 

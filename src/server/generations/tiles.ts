@@ -66,7 +66,7 @@ function touch(key: string, entry: Entry): Entry {
  * listProjectAvatars trust its cache until one arrives. Does nothing on a PostgreSQL server.
  */
 export async function watchProjectAvatars(handle: DatabaseHandle): Promise<boolean> {
-  if (!handle.listen || watched.has(handle.db)) return watched.has(handle.db);
+  if (handle.kind !== "pglite" || !handle.listen || watched.has(handle.db)) return watched.has(handle.db);
   const changes = new Map<string, number>();
   await handle.listen("project_avatars", (projectId) => changes.set(projectId, (changes.get(projectId) ?? 0) + 1));
   await handle.db.execute(sql`set avatar_studio.notify_project_avatars = 'on'`);
