@@ -13,6 +13,8 @@ export interface CallInput {
   job: Job;
   memo: { steps: Record<string, Memo>; stack: string[] };
   signal: AbortSignal;
+  /** The app this executor drives; calls go there whatever address the function was registered under. */
+  serveUrl?: string;
 }
 
 export function buildCallBody({ checkpointing, fn, run, job, memo }: Omit<CallInput, "signal">): CallBody {
@@ -36,7 +38,7 @@ export function buildCallBody({ checkpointing, fn, run, job, memo }: Omit<CallIn
 }
 
 export async function callFunction(input: CallInput): Promise<CallOutcome> {
-  const url = callUrl(input.fn.url, input.job.target);
+  const url = callUrl(input.fn.url, input.job.target, input.serveUrl);
   try {
     const response = await fetch(url, {
       method: "POST",

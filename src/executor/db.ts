@@ -17,6 +17,8 @@ export interface ExecutorContext {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** The app's `serve()` endpoint this executor drives (every call goes there). */
+  serveUrl: string;
   /** Identifies this process's leases. */
   workerId: string;
   /** How long a claimed job stays leased without a heartbeat. */

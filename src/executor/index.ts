@@ -86,6 +86,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
   const waker = createWaker();
   const ctx: ExecutorContext = {
     db: options.db,
+    serveUrl: options.serveUrl,
     clock: createClock(options.timeScale ?? 1),
     logger: options.logger ?? consoleLogger,
     workerId: `${hostname()}:${process.pid}:${ulid()}`,

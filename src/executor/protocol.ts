@@ -134,8 +134,15 @@ export function classifyResponse(status: number, headers: Headers, text: string)
 }
 
 /** The URL of one call: the registered step URL, with `stepId` set to "step" or a planned step's id. */
-export function callUrl(registeredUrl: string, target: string): string {
-  const url = new URL(registeredUrl);
+/**
+ * Where a call goes: the app this executor drives (`serveUrl`), with the registered function's
+ * query (fnId) and the step. Several app instances register the same functions, each under its
+ * own address, and the registry keeps whichever synced last; each instance's executor calls its
+ * own app, so a dead instance's address is never called by the others.
+ */
+export function callUrl(registeredUrl: string, target: string, serveUrl?: string): string {
+  const url = new URL(serveUrl ?? registeredUrl);
+  for (const [key, value] of new URL(registeredUrl).searchParams) url.searchParams.set(key, value);
   url.searchParams.set("stepId", target);
   return url.toString();
 }

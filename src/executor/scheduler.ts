@@ -110,7 +110,7 @@ export function createScheduler(
       const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(options.requestTimeoutMs)]);
       ctx.callMarks.set(job.id, startedAt);
       try {
-        outcome = await callFunction({ checkpointing: ctx.checkpointing, fn, run, job, memo, signal });
+        outcome = await callFunction({ checkpointing: ctx.checkpointing, fn, run, job, memo, signal, serveUrl: ctx.serveUrl });
       } finally {
         ctx.callMarks.delete(job.id);
       }

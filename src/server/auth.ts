@@ -6,7 +6,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { API_KEY_HTTP_PATHS, apiTokenPlugin } from "./api-tokens/plugin";
 import { grantCredits } from "./credits";
 import type { Database } from "./db/client";
-import { account, apikey, session, user, verification } from "./db/schema";
+import { account, apikey, rateLimit, session, user, verification } from "./db/schema";
 import type { Env } from "./env";
 import { CLIENT_ADDRESS_HEADER } from "./http/client-address";
 import { trustedOrigins } from "./security/origin";
@@ -25,9 +25,10 @@ export function createAuth(db: Database, e: Env) {
     baseURL,
     secret: e.BETTER_AUTH_SECRET ?? localSecret(e.DATA_DIR),
     trustedOrigins: trustedOrigins(e),
-    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey } }),
-    // Unset: better-auth's default (on in production only).
-    ...(e.AUTH_RATE_LIMIT && { rateLimit: { enabled: e.AUTH_RATE_LIMIT === "on" } }),
+    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification, apikey, rateLimit } }),
+    // Unset: better-auth's default (on in production only). Counted in the database (its
+    // rate_limit table), so every app instance shares one limit.
+    rateLimit: { storage: "database", ...(e.AUTH_RATE_LIMIT && { enabled: e.AUTH_RATE_LIMIT === "on" }) },
     // The limiter counts per client address: the one the front door decided from the socket and
     // TRUST_PROXY (src/server/http), never a forwarding header any client can write.
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },

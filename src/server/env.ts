@@ -56,6 +56,15 @@ const envSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_BASE_URL: optionalString,
   EXECUTOR_PORT: z.coerce.number().int().min(0).max(65535).default(8288),
+  /**
+   * on: this instance runs the local executor in a thread of its own (unless hosted Inngest is
+   * configured). off: it doesn't; its events go to INNGEST_DEV (an executor process, `npm run
+   * executor`) or to hosted Inngest.
+   */
+  EXECUTOR: z.enum(["on", "off"]).default("on"),
+  /** `npm run executor`: the app it drives (a load balancer in front of the instances), and where it listens. */
+  EXECUTOR_APP_URL: optionalString.pipe(z.url().optional()),
+  EXECUTOR_HOST: z.string().default("127.0.0.1"),
   EXECUTOR_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
 
   DATA_DIR: z.string().default(".data"),

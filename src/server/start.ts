@@ -8,6 +8,7 @@ import path from "node:path";
 import next from "next";
 import type { ThreadExecutor } from "../executor/thread";
 import { getDatabase } from "./db";
+import { pruneRateLimitHits } from "./api-tokens/rate-limit";
 import { createEngine } from "./engines";
 import { env, usesHostedInngest } from "./env";
 import { faceRoomFor } from "./faces";
@@ -39,6 +40,14 @@ log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.res
 let executor: ThreadExecutor | undefined;
 if (usesHostedInngest(e)) {
   log("Inngest: hosted (INNGEST_SIGNING_KEY/INNGEST_EVENT_KEY set); local executor not started");
+} else if (e.EXECUTOR === "off") {
+  // Another process drives this instance's functions (npm run executor, or another instance's
+  // executor on the same PostgreSQL): events must reach it.
+  if (!e.INNGEST_DEV || e.INNGEST_DEV === "1") {
+    console.error("[avatar-studio] EXECUTOR=off: set INNGEST_DEV to the executor's URL (npm run executor), or configure hosted Inngest");
+    process.exit(1);
+  }
+  log(`Inngest: EXECUTOR=off; events go to ${e.INNGEST_DEV}`);
 } else if (e.INNGEST_DEV && !isLocalExecutorUrl(e.INNGEST_DEV, e.EXECUTOR_PORT)) {
   log(`Inngest: dev server at ${e.INNGEST_DEV}; local executor not started`);
 } else {
@@ -102,6 +111,7 @@ const sweep = (olderThanMs?: number) =>
       if (resent.length) log(`re-sent the start event of ${resent.length} waiting generation(s)`);
       const ended = await sweepStuckGenerations(jobs);
       if (ended.length) log(`ended ${ended.length} stuck generation(s) with a refund: ${ended.join(", ")}`);
+      await pruneRateLimitHits(jobs.db);
     })
     .catch((error: unknown) => console.error("[sweeper]", error));
 void sweep(0); // a crash may have come between a charge and its event

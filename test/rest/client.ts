@@ -18,7 +18,7 @@ const restDeps = (app: TestApp, limiter?: RateLimiter): RestDeps => ({
   env: app.env,
   auth: app.auth,
   jobs: app.jobs,
-  limiter: limiter ?? createRateLimiter(app.env.API_RATE_LIMIT_PER_MINUTE),
+  limiter: limiter ?? createRateLimiter(app.db, app.env.API_RATE_LIMIT_PER_MINUTE),
 });
 
 const withToken = (init: RequestInit & { token?: string }): RequestInit => {

@@ -17,7 +17,7 @@ let call: ReturnType<typeof restClient>;
 beforeAll(async () => {
   app = await createTestApp({ env: { WELCOME_CREDITS: "10" } });
   [u, photo] = await Promise.all([scriptUser(app), portraitJpeg()]);
-  call = restClient(app, createRateLimiter(1000)); // the limit has its own test below
+  call = restClient(app, createRateLimiter(app.db, 1000)); // the limit has its own test below
 });
 afterAll(() => app.close());
 
@@ -129,29 +129,37 @@ describe("other refusals", () => {
 
 describe("rate limit", () => {
   it("allows API_RATE_LIMIT_PER_MINUTE submits per token a minute, then 429 with Retry-After", async () => {
+    const v = await scriptUser(app); // a token the other tests haven't spent
     const limited = restClient(app); // the configured limit: 10 by default
     expect(app.env.API_RATE_LIMIT_PER_MINUTE).toBe(10);
-    const send = (token: string) => limited(generatePath(u.projectId), { method: "POST", token, body: guideForm([]) });
-    for (let i = 0; i < 10; i++) expect((await send(u.token)).status).toBe(400);
+    const send = (token: string) => limited(generatePath(v.projectId), { method: "POST", token, body: guideForm([]) });
+    for (let i = 0; i < 10; i++) expect((await send(v.token)).status).toBe(400);
 
-    const refused = await send(u.token);
+    const refused = await send(v.token);
     expect(await errorOf(refused)).toMatchObject({ status: 429, code: "TOO_MANY_REQUESTS" });
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
 
     // Per token: another token of the same user has its own allowance; polling is not limited.
-    const { token: second } = await u.caller.apiToken.create({ name: "second" });
+    const { token: second } = await v.caller.apiToken.create({ name: "second" });
     expect((await send(second)).status).toBe(400);
-    expect((await limited("/api/avatar-creator/generations/x", { token: u.token })).status).toBe(404);
+    expect((await limited("/api/avatar-creator/generations/x", { token: v.token })).status).toBe(404);
   });
 
-  it("lets requests through again once the oldest leaves the window", () => {
-    const limiter = createRateLimiter(2, 60_000);
-    expect(limiter.take("t", 0).allowed).toBe(true);
-    expect(limiter.take("t", 10_000).allowed).toBe(true);
-    expect(limiter.take("t", 30_000)).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(limiter.take("t", 60_001).allowed).toBe(true);
-    expect(limiter.take("t", 60_002)).toEqual({ allowed: false, retryAfterSeconds: 10 }); // 10_000 leaves at 70_000
+  it("is one allowance for every instance: limiters of two processes share the database's count", async () => {
+    const [a, b] = [createRateLimiter(app.db, 10), createRateLimiter(app.db, 10)];
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).take("shared-token")));
+    expect(outcomes.filter((o) => o.allowed)).toHaveLength(10);
+  });
+
+  it("lets requests through again once the oldest leaves the window", async () => {
+    const limiter = createRateLimiter(app.db, 2, 60_000);
+    const t0 = Date.now() - 120_000;
+    expect((await limiter.take("t", t0)).allowed).toBe(true);
+    expect((await limiter.take("t", t0 + 10_000)).allowed).toBe(true);
+    expect(await limiter.take("t", t0 + 30_000)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect((await limiter.take("t", t0 + 60_001)).allowed).toBe(true);
+    expect(await limiter.take("t", t0 + 60_002)).toEqual({ allowed: false, retryAfterSeconds: 10 }); // 10_000 leaves at 70_000
   });
 });

@@ -1,31 +1,45 @@
+import { and, asc, eq, lt, lte } from "drizzle-orm";
+import { lockForTransaction } from "../db/advisory-lock";
+import type { Database } from "../db/client";
+import { rateLimitHits } from "../db/schema";
+
 /**
- * Submits per token per window, counted in this process's memory: right for the single-process
- * server (`npm start`). Several processes would each count on their own; move this to the
- * database or Redis before scaling out.
+ * Submits per token per window, counted in the database, so every app instance grants from one
+ * allowance: a sliding log, one row per request still inside the window. A key's rows are read
+ * and written under a transaction-scoped advisory lock, so two instances can't both take the
+ * last slot.
  */
 export interface RateLimiter {
   /** Counts one request; `retryAfterSeconds` is set when it is refused. */
-  take(key: string, now?: number): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+  take(key: string, now?: number): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
 
-export function createRateLimiter(limit: number, windowMs = 60_000): RateLimiter {
-  // A sliding log: the times of the requests still inside the window, oldest first.
-  const hits = new Map<string, number[]>();
-  let lastSweep = 0;
+export function createRateLimiter(db: Database, limit: number, windowMs = 60_000): RateLimiter {
   return {
     take(key, now = Date.now()) {
-      if (now - lastSweep > windowMs) {
-        lastSweep = now;
-        for (const [k, times] of hits) if (times.at(-1)! <= now - windowMs) hits.delete(k);
-      }
-      const times = (hits.get(key) ?? []).filter((t) => t > now - windowMs);
-      if (times.length >= limit) {
-        hits.set(key, times);
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((times[0]! + windowMs - now) / 1000)) };
-      }
-      times.push(now);
-      hits.set(key, times);
-      return { allowed: true };
+      const since = new Date(now - windowMs);
+      return db.transaction(async (tx) => {
+        await lockForTransaction(tx, `rate-limit:${key}`);
+        await tx.delete(rateLimitHits).where(and(eq(rateLimitHits.key, key), lte(rateLimitHits.at, since)));
+        const inWindow = await tx
+          .select({ at: rateLimitHits.at })
+          .from(rateLimitHits)
+          .where(eq(rateLimitHits.key, key))
+          .orderBy(asc(rateLimitHits.at))
+          .limit(limit);
+        if (inWindow.length >= limit) {
+          const oldest = inWindow[0]!.at.getTime();
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) } as const;
+        }
+        await tx.insert(rateLimitHits).values({ key, at: new Date(now) });
+        return { allowed: true } as const;
+      });
     },
   };
+}
+
+/** Rows of keys nobody has used for a while (a revoked token's); the sweeper calls it. */
+export async function pruneRateLimitHits(db: Database, olderThanMs = 60 * 60_000): Promise<number> {
+  const gone = await db.delete(rateLimitHits).where(lt(rateLimitHits.at, new Date(Date.now() - olderThanMs))).returning({ id: rateLimitHits.id });
+  return gone.length;
 }

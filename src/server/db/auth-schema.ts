@@ -1,4 +1,5 @@
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -122,3 +123,15 @@ export const apikey = pgTable(
     index("apikey_config_id_idx").on(t.configId),
   ],
 );
+
+/**
+ * better-auth's own rate limiter (sign-in, sign-up…) keeps its counts here (`rateLimit.storage:
+ * "database"`), so every app instance counts against the same limit.
+ */
+export const rateLimit = pgTable("rate_limit", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
+});
+

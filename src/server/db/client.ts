@@ -28,6 +28,11 @@ export interface DatabaseHandle {
    */
   listen?(channel: string, listener: (payload: string) => void): Promise<void>;
   /**
+   * PostgreSQL only: runs `work` while holding a server-wide advisory lock, so app instances
+   * starting together migrate one after another (the first applies, the others find it done).
+   */
+  exclusively?<T>(work: () => Promise<T>): Promise<T>;
+  /**
    * PGlite in its own thread only: a connection for another thread (the executor's), a port to
    * transfer to it with the database's directory (src/server/db/pglite-thread.ts).
    */
@@ -51,6 +56,8 @@ export interface OpenOptions {
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "drizzle");
+/** The advisory lock key migrations are applied under (any constant no other code uses). */
+const MIGRATION_LOCK = 7_240_915_301;
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
@@ -64,6 +71,17 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       kind: "postgres",
       listen: async (channel, listener) => {
         await sql.listen(channel, listener);
+      },
+      exclusively: async (work) => {
+        // A session lock, on a connection kept for it; the work itself uses the pool.
+        const connection = await sql.reserve();
+        try {
+          await connection`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          return await work();
+        } finally {
+          await connection`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+          connection.release();
+        }
       },
       close: () => sql.end({ timeout: 5 }),
     };
@@ -138,12 +156,16 @@ function withoutQueryParsers<T extends PGlite | Transaction>(target: T): T {
   });
 }
 
-/** Applies every drizzle-kit migration in drizzle/ that has not run yet. Safe to call on each start. */
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+/**
+ * Applies every drizzle-kit migration in drizzle/ that has not run yet. Safe to call on each start,
+ * and from several instances starting at once (one at a time, under an advisory lock).
+ */
+export async function migrateDatabase(handle: DatabaseHandle, then?: () => Promise<void>): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
-  if (handle.kind === "pglite") {
-    await migratePglite(handle.db as never, config);
-  } else {
-    await migratePostgres(handle.db as never, config);
-  }
+  const migrate = async () => {
+    if (handle.kind === "pglite") await migratePglite(handle.db as never, config);
+    else await migratePostgres(handle.db as never, config);
+    await then?.();
+  };
+  await (handle.exclusively ? handle.exclusively(migrate) : migrate());
 }

@@ -35,7 +35,6 @@ async function openMigratedDatabase(): Promise<DatabaseHandle> {
       process.exit(1);
     },
   });
-  await migrateDatabase(handle);
-  await seedModels(handle.db);
+  await migrateDatabase(handle, () => seedModels(handle.db));
   return handle;
 }

@@ -277,3 +277,18 @@ export const creditLedger = pgTable(
     check("credit_ledger_refund_names_charge", sql`(${t.kind} = 'refund') = (${t.refundOf} IS NOT NULL)`),
   ],
 );
+
+/**
+ * The REST route's per-token limit (api-tokens/rate-limit.ts): one row per request still inside
+ * its window, shared by every app instance. Old rows are pruned by the limiter and the sweeper.
+ */
+export const rateLimitHits = pgTable(
+  "rate_limit_hits",
+  {
+    id: serial("id").primaryKey(),
+    key: text("key").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("rate_limit_hits_key_at_idx").on(t.key, t.at)],
+);
+

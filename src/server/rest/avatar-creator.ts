@@ -68,7 +68,7 @@ async function callerFor(req: Request, deps: RestDeps) {
 async function generateWithPhoto(req: Request, projectId: string, deps: RestDeps): Promise<Response> {
   const who = await callerFor(req, deps);
   if (who instanceof Response) return who;
-  const allowed = deps.limiter.take(who.tokenId);
+  const allowed = await deps.limiter.take(who.tokenId);
   if (!allowed.allowed) {
     return restError(429, "TOO_MANY_REQUESTS", `Too many generation requests for this token; try again in ${allowed.retryAfterSeconds} s`, null, {
       "retry-after": String(allowed.retryAfterSeconds),
