@@ -53,6 +53,13 @@ export interface FakeHuggingFace {
   enqueueFlux(...answers: FakeAnswer[]): void;
   setDefault(answer: FakeAnswer, target?: FakeTarget): void;
   requests: RecordedRequest[];
+  /**
+   * How long each inference takes before its answer (a GPU at work); 0 by default. With it the
+   * fake can tell how many inferences ran at once (`maxInFlight`), across every client.
+   */
+  setLatency(ms: number): void;
+  readonly inFlight: number;
+  readonly maxInFlight: number;
   /** Clears queues, defaults and the request log, and drops hanging requests. */
   reset(): void;
   close(): Promise<void>;
@@ -152,6 +159,9 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
   const defaults: Record<FakeTarget, FakeAnswer> = { photomaker: "image", flux: "image" };
   const requests: RecordedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  let latencyMs = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const dropHanging = () => {
     for (const res of hanging) res.destroy();
@@ -213,7 +223,15 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     record.answer = answer;
     if (answer === "hang") hanging.add(res);
     const model = target === "flux" ? decodeURIComponent(router![1]!) : "TencentARC/PhotoMaker-V2";
-    return answerWith(answer, res, body, model, req.headers.accept);
+    if (answer === "hang") return answerWith(answer, res, body, model, req.headers.accept);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      return await answerWith(answer, res, body, model, req.headers.accept);
+    } finally {
+      inFlight--;
+    }
   }
 
   const server = createServer((req, res) => {
@@ -235,11 +253,20 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     enqueueFlux: (...answers) => void queues.flux.push(...answers),
     setDefault: (answer, target = "photomaker") => void (defaults[target] = answer),
     requests,
+    setLatency: (ms) => void (latencyMs = ms),
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     reset() {
       queues.photomaker.length = 0;
       queues.flux.length = 0;
       defaults.photomaker = "image";
       defaults.flux = "image";
+      latencyMs = 0;
+      maxInFlight = inFlight;
       requests.length = 0; // same array: callers holding `fake.requests` see the reset
       dropHanging();
     },
