@@ -47,10 +47,11 @@ if (only.has("intake")) {
 
 if (only.has("orchestration")) {
   console.error("orchestration: zero-latency engine through the real executor at concurrency 1, 2, 8 (likeness measured), then 1 and 8 without…");
-  const r = await benchOrchestration({ seconds: quick ? 4 : 10, windows: quick ? 1 : 3, levels: [1, 2, 8], orchestrationOnly: [1, 8] });
+  const twoInstances = process.env.DATABASE_URL ? [8] : []; // several instances need PostgreSQL
+  const r = await benchOrchestration({ seconds: quick ? 4 : 10, windows: quick ? 1 : 3, levels: [1, 2, 8], orchestrationOnly: [1, 8], twoInstances });
   results.orchestration = r;
   for (const l of r.levels) {
-    const what = `concurrency ${l.concurrency}, ${l.likeness ? "likeness measured" : "orchestration only"}`;
+    const what = `concurrency ${l.concurrency}, ${l.likeness ? "likeness measured" : "orchestration only"}${l.instances > 1 ? `, ${l.instances} instances` : ""}`;
     rows.push(
       { measure: `overhead p50 / p95, ${what}`, measured: `${l.overheadP50Ms} / ${l.overheadP95Ms} ms`, target: "p95 ≤ 150 ms", met: mark(l.overheadP95Ms <= 150) },
       {

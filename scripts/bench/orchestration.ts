@@ -90,8 +90,9 @@ async function openScratch(): Promise<{ handle: DatabaseHandle; url?: string; dr
  * `likeness`: measure each result's likeness with the face models, as the app does by default
  * (FACE_CHECK). Off, the run is orchestration only: executor, serve(), steps, database, storage.
  */
-export async function benchOrchestrationLevel(concurrency: number, seconds: number, likeness = true, windows = 1) {
+export async function benchOrchestrationLevel(concurrency: number, seconds: number, likeness = true, windows = 1, instanceCount = 1) {
   const scratch = await openScratch();
+  if (instanceCount > 1 && scratch.handle.kind !== "postgres") throw new Error("several instances need PostgreSQL (DATABASE_URL)");
   const { db } = scratch.handle;
   await migrateDatabase(scratch.handle);
   // As the app's services do: finished generations are announced by the database (live.ts).
@@ -109,28 +110,36 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const storage = createLocalStorage(storageDir);
   // Logs are written (their cost is part of the overhead) but to /dev/null, not the table.
   const logger = pino({ level: "info" }, pino.destination("/dev/null"));
-  const executorPort = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-  const inngest = new Inngest({ id: "avatar-studio", isDev: true, baseUrl: `http://127.0.0.1:${executorPort}`, logger: quiet });
   // faces: undefined = as FACE_CHECK says (on by default), null = not measured.
   const workflow = { db, storage, engine: instantEngine(await tinyPng(), engineMs), logger, faces: likeness ? undefined : null };
-  const fn = createGenerateAvatar(inngest, async () => workflow, { concurrency });
-  const app = createServer(serve({ client: inngest, functions: [fn] }));
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  // As src/server/start.ts runs it (default poll interval, lease, in-flight limit): in a thread of
-  // its own, with its own pool on PostgreSQL or its own connection to PGlite's thread.
-  const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
-  const executor = createThreadExecutor({ ...threadDatabase(scratch.handle, scratch.url), serveUrl, port: executorPort });
-  await executor.start();
+  // Each "instance": its serve() endpoint and its executor thread, as src/server/start.ts runs them
+  // (default poll interval, lease, in-flight limit), with its own pool on PostgreSQL or its own
+  // connection to PGlite's thread. Several share the database's one queue (PostgreSQL only);
+  // submits take turns between them, as a load balancer would.
+  const instances = await Promise.all(
+    Array.from({ length: instanceCount }, async () => {
+      const executorPort = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, "127.0.0.1", () => {
+          const { port } = probe.address() as AddressInfo;
+          probe.close(() => resolve(port));
+        });
+      });
+      const inngest = new Inngest({ id: "avatar-studio", isDev: true, baseUrl: `http://127.0.0.1:${executorPort}`, logger: quiet });
+      const fn = createGenerateAvatar(inngest, async () => workflow, { concurrency });
+      const app = createServer(serve({ client: inngest, functions: [fn] }));
+      await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+      const serveUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/inngest`;
+      const executor = createThreadExecutor({ ...threadDatabase(scratch.handle, scratch.url), serveUrl, port: executorPort });
+      await executor.start();
+      return { inngest, app, executor };
+    }),
+  );
+  let turn = 0;
   const jobs: StartDeps = {
     db,
     storage,
     sendEvent: async (g) => {
-      await inngest.send(generationRequested(g));
+      await instances[turn++ % instances.length]!.inngest.send(generationRequested(g));
     },
   };
 
@@ -206,9 +215,11 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   polling = false;
   unsubscribe();
   await poller;
-  await executor.stop();
-  app.closeAllConnections();
-  await new Promise((resolve) => app.close(resolve));
+  for (const { executor, app } of instances) {
+    await executor.stop();
+    app.closeAllConnections();
+    await new Promise((resolve) => app.close(resolve));
+  }
   await scratch.handle.close();
   await scratch.drop();
   rmSync(storageDir, { recursive: true, force: true });
@@ -218,6 +229,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   return {
     concurrency,
     likeness,
+    instances: instanceCount,
     database: scratch.handle.kind,
     runs: runs.length,
     overheadP50Ms: round(percentile(overhead, 50)),
@@ -239,13 +251,15 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   };
 }
 
-export async function benchOrchestration(options: { seconds: number; windows: number; levels: number[]; orchestrationOnly: number[] }) {
+export async function benchOrchestration(options: { seconds: number; windows: number; levels: number[]; orchestrationOnly: number[]; twoInstances: number[] }) {
   const levels: Array<Awaited<ReturnType<typeof benchOrchestrationLevel>>> = [];
   for (const c of options.levels) levels.push(await benchOrchestrationLevel(c, options.seconds, true, options.windows));
   for (const c of options.orchestrationOnly) levels.push(await benchOrchestrationLevel(c, options.seconds, false, options.windows));
+  // Two instances on one queue, beside one (PostgreSQL only): what sharing the queue costs.
+  for (const c of options.twoInstances) levels.push(await benchOrchestrationLevel(c, options.seconds, false, options.windows, 2));
   const targets = { overheadP95MsMax: 150, generationsPerSecondMin: 20 };
   const verdict = (likeness: boolean) => {
-    const these = levels.filter((l) => l.likeness === likeness);
+    const these = levels.filter((l) => l.likeness === likeness && l.instances === 1);
     const atOne = these.find((l) => l.concurrency === 1)?.overheadP95Ms ?? Number.NaN;
     const best = Math.max(...these.map((l) => l.generationsPerSecond));
     return { overheadP95AtConcurrency1: atOne <= targets.overheadP95MsMax, throughput: best >= targets.generationsPerSecondMin, best };
