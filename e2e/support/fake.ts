@@ -3,6 +3,7 @@ import { fakeUrl } from "./env";
 /** The fake Hugging Face server's control API (test/fakes/huggingface.ts), from the test process. */
 
 type Answer = string | { kind: "rate-limit"; retryAfterSeconds?: number } | { kind: "loading"; estimatedTime?: number };
+// "hold" keeps a PhotoMaker call open until release(): a generation that stays running.
 
 async function control(path: string, body: unknown = {}) {
   const res = await fetch(`${fakeUrl}/__fake/${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
@@ -12,6 +13,8 @@ async function control(path: string, body: unknown = {}) {
 
 export const fakeHf = {
   reset: () => control("reset"),
+  /** Answers every held ("hold") request with its image. */
+  release: () => control("release"),
   enqueue: (answers: Answer[], target: "photomaker" | "flux" = "photomaker") => control("enqueue", { answers, target }),
   async photomakerRequests(): Promise<Array<{ inputs: string; parameters: Record<string, unknown>; input_id_images: string[] }>> {
     const res = await fetch(`${fakeUrl}/__fake/requests`);

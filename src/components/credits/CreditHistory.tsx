@@ -13,6 +13,8 @@ const KIND: Record<Entry["kind"], { label: string; tone: BadgeTone }> = {
   grant: { label: "Grant", tone: "brand" },
   charge: { label: "Charge", tone: "neutral" },
   refund: { label: "Refund", tone: "success" },
+  purchase: { label: "Purchase", tone: "success" },
+  debit: { label: "Taken back", tone: "warning" },
 };
 
 /** The balance and the whole ledger, newest first, a page at a time. */

@@ -90,6 +90,8 @@ export interface GenerationAttempt {
   startedAt: string;
   durationMs: number;
   errorCode: string | null;
+  /** The image service's HTTP status, when it answered one (absent on older rows and offline). */
+  httpStatus?: number | null;
   /** Wait before the next attempt, when one follows. */
   retryDelayMs: number | null;
 }
@@ -226,7 +228,11 @@ export const creditBalances = pgTable(
   (t) => [check("credit_balances_non_negative", sql`${t.balance} >= 0`)],
 );
 
-export const ledgerKindEnum = pgEnum("ledger_kind", ["grant", "charge", "refund"]);
+/**
+ * purchase: credits bought (Stripe Checkout); debit: credits taken back (an administrator, a
+ * refunded purchase), negative like a charge.
+ */
+export const ledgerKindEnum = pgEnum("ledger_kind", ["grant", "charge", "refund", "purchase", "debit"]);
 
 /** Append-only: rows are inserted, never updated or deleted (except with their user). */
 export const creditLedger = pgTable(
@@ -247,7 +253,7 @@ export const creditLedger = pgTable(
     idempotencyKey: text("idempotency_key"),
     /** Refunds: the charge they return. Unique, so a charge is refunded at most once. */
     refundOf: integer("refund_of").references((): AnyPgColumn => creditLedger.id),
-    /** Grants: who granted (an admin's user id, or "cli:<os user>"). */
+    /** Grants and debits: who gave or took (an admin's user id, or "cli:<os user>"). */
     grantedBy: text("granted_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -255,10 +261,41 @@ export const creditLedger = pgTable(
     index("credit_ledger_user_idx").on(t.userId, t.id),
     uniqueIndex("credit_ledger_idempotency_uq").on(t.userId, t.kind, t.idempotencyKey),
     uniqueIndex("credit_ledger_refund_once_uq").on(t.refundOf),
+    // ::text: the kinds are compared as text, so a kind added to the enum can be named here in
+    // the same migration (a new enum value can't be used before its transaction commits).
     check(
       "credit_ledger_sign",
-      sql`(${t.kind} = 'charge' AND ${t.amount} < 0) OR (${t.kind} <> 'charge' AND ${t.amount} > 0)`,
+      sql`(${t.kind}::text IN ('charge', 'debit') AND ${t.amount} < 0) OR (${t.kind}::text NOT IN ('charge', 'debit') AND ${t.amount} > 0)`,
     ),
     check("credit_ledger_refund_names_charge", sql`(${t.kind} = 'refund') = (${t.refundOf} IS NOT NULL)`),
+  ],
+);
+
+/* ---------- operations ---------- */
+
+/**
+ * Every operator action (console and CLI): who, when, what, why, and the state before and after.
+ * Append-only: a trigger (drizzle/ migration) refuses UPDATE and DELETE. No foreign keys, so an
+ * entry outlives what it names; it holds ids and figures, never a person's email or photos.
+ */
+export const adminAudit = pgTable(
+  "admin_audit",
+  {
+    id: serial("id").primaryKey(),
+    /** "admin:<user id>" or "cli:<os user>". */
+    actor: text("actor").notNull(),
+    /** What was done, e.g. "credits.grant", "generation.cancel" (AUDIT_ACTIONS in src/server/admin/audit.ts). */
+    action: text("action").notNull(),
+    targetUserId: text("target_user_id"),
+    targetGenerationId: text("target_generation_id"),
+    reason: text("reason").notNull(),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("admin_audit_created_idx").on(t.createdAt),
+    index("admin_audit_user_idx").on(t.targetUserId),
+    index("admin_audit_generation_idx").on(t.targetGenerationId),
   ],
 );

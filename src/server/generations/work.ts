@@ -9,6 +9,7 @@ import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
 import type { Logger } from "../logger";
 import { storageKeys, type Storage } from "../storage";
 import { engineInputFrom, type GenerationSettings } from "./settings";
+import { insertAvatarUnlessCancelled } from "./interventions";
 import { getGeneration, noteRetryDelay, recordAttempt, recordStepTimings, setStage, type Generation } from "./store";
 
 /**
@@ -62,6 +63,7 @@ export async function runEngineAttempt(
   const log = deps.logger.child({ generationId: id, step: which, attempt, engine: deps.engine.name });
   const started = Date.now();
   let outcome: EngineOutcome;
+  let httpStatus: number | null = null;
   try {
     const input = await engineInput(deps.storage, generation);
     const image = which === "photomaker" ? await deps.engine.photomaker(input) : await deps.engine.flux(input);
@@ -72,11 +74,22 @@ export async function runEngineAttempt(
   } catch (error) {
     if (!(error instanceof GenerationFailure)) throw error; // unexpected: let Inngest retry the step
     outcome = { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
+    httpStatus = error.status ?? null;
     log.warn({ code: error.code, status: error.status, ms: Date.now() - started }, "engine failed");
   }
   const ms = Date.now() - started;
-  const record = { engine: which, attempt, startedAt: new Date(started).toISOString(), durationMs: ms, errorCode: outcome.ok ? null : outcome.code, retryDelayMs: null };
-  await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
+  const record = {
+    engine: which,
+    attempt,
+    startedAt: new Date(started).toISOString(),
+    durationMs: ms,
+    errorCode: outcome.ok ? null : outcome.code,
+    httpStatus,
+    retryDelayMs: null,
+  };
+  const { cancelled } = await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
+  // Support cancelled it while the engine worked (its run is cancelled too): the image is nobody's.
+  if (cancelled && outcome.ok) await deps.storage.delete(outcome.resultKey);
   return outcome;
 }
 
@@ -116,31 +129,32 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   await deps.storage.put(imageKey, bytes);
   await deps.storage.put(thumbnailKey, thumbnail);
   const likeness = await measuring;
-  const inserted = await deps.db
-    .insert(avatars)
-    .values({
-      id: avatarId,
-      generationId: id,
-      userId: generation.userId,
-      projectId: generation.projectId,
-      imageKey,
-      thumbnailKey,
-      width: meta.width,
-      height: meta.height,
-      engine: outcome.engine,
-      model: outcome.model,
-      offlinePreview: outcome.offlinePreview,
-      // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
-      identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",
-      likeness: likeness.likeness,
-      likenessStatus: likeness.status,
-    })
-    .onConflictDoNothing({ target: avatars.generationId })
-    .returning({ id: avatars.id });
-  if (inserted.length === 0) {
-    // A previous run of this step already saved it (the process died before it was memoised).
+  const added = await insertAvatarUnlessCancelled(deps.db, {
+    id: avatarId,
+    generationId: id,
+    userId: generation.userId,
+    projectId: generation.projectId,
+    imageKey,
+    thumbnailKey,
+    width: meta.width,
+    height: meta.height,
+    engine: outcome.engine,
+    model: outcome.model,
+    offlinePreview: outcome.offlinePreview,
+    // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
+    identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",
+    likeness: likeness.likeness,
+    likenessStatus: likeness.status,
+  });
+  if (added !== "added") {
+    // A previous run of this step already saved it (the process died before it was memoised),
+    // or support cancelled the generation meanwhile: these files belong to nobody.
     await deps.storage.delete(imageKey);
     await deps.storage.delete(thumbnailKey);
+    if (added === "cancelled") {
+      await deps.storage.delete(outcome.resultKey);
+      return { saved: false as const, code: "CANCELLED" as const };
+    }
   }
   // The likeness's own time is kept beside the whole step's (which includes it).
   const measured: Record<string, number> = likeness.ms === null ? {} : { likeness: likeness.ms };
