@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { baseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
+import { baseUrl, E2E, edgeUrl, fakeUrl, hfBaseUrl, opsBaseUrl } from "./e2e/support/env";
 
 /**
  * Browser tests against a production build served by the same start script as `npm start`, on
@@ -7,6 +7,8 @@ import { baseUrl, E2E, fakeUrl, hfBaseUrl } from "./e2e/support/env";
  * share the one build: the offline engine (what a fresh clone runs) for most tests, and the
  * Hugging Face engine pointed at the fake Hugging Face server for provider behaviour (failures,
  * retries, the FLUX fallback, what is sent to PhotoMaker), scripted per test over its control API.
+ * A third, for the operations console and billing, talks to its own outside world on loopback
+ * (test/fakes/ops-edge-cli.ts): its events reach its executor through a relay that can lose them.
  */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -95,6 +97,37 @@ export default defineConfig({
         PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
         HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
         FLUX_PROVIDER: "hf-inference",
+      },
+    },
+    {
+      command: `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --executor http://127.0.0.1:${E2E.opsExecutorPort}`,
+      url: `${edgeUrl}/health`,
+      timeout: 30_000,
+      reuseExistingServer,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npm start",
+      url: `${opsBaseUrl}/api/trpc/system.health`,
+      timeout: 60_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.opsPort),
+        EXECUTOR_PORT: String(E2E.opsExecutorPort),
+        PGLITE_DIR: `.data/e2e/ops-pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/ops-data-${E2E.runId}`,
+        STORAGE_DIR: E2E.opsStorageDir,
+        BETTER_AUTH_URL: opsBaseUrl,
+        GENERATION_ENGINE: "huggingface",
+        HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
+        PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
+        HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
+        // The Inngest SDK's own setting: events (only) go through the relay, which can lose them.
+        INNGEST_EVENT_API_BASE_URL: `${edgeUrl}/relay/`,
       },
     },
   ],

@@ -15,12 +15,22 @@ export const E2E = {
   hfPort: Number(process.env.E2E_HF_PORT ?? 3101),
   hfExecutorPort: Number(process.env.E2E_HF_EXECUTOR_PORT ?? 8389),
   fakePort: Number(process.env.E2E_FAKE_HF_PORT ?? 9431),
+  /**
+   * The same build for operations and billing: the Hugging Face engine on the same fake, and its
+   * own outside world (test/fakes/ops-edge-cli.ts: a relay to its executor that can lose events).
+   */
+  opsPort: Number(process.env.E2E_OPS_PORT ?? 3102),
+  opsExecutorPort: Number(process.env.E2E_OPS_EXECUTOR_PORT ?? 8390),
+  edgePort: Number(process.env.E2E_FAKE_EDGE_PORT ?? 9432),
   distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
   storageDir: `.data/e2e/storage-${runId}`,
   hfStorageDir: `.data/e2e/hf-storage-${runId}`,
+  opsStorageDir: `.data/e2e/ops-storage-${runId}`,
   adminEmail: "admin@e2e.test",
 };
 
 export const baseUrl = `http://localhost:${E2E.port}`;
 export const hfBaseUrl = `http://localhost:${E2E.hfPort}`;
 export const fakeUrl = `http://127.0.0.1:${E2E.fakePort}`;
+export const opsBaseUrl = `http://localhost:${E2E.opsPort}`;
+export const edgeUrl = `http://127.0.0.1:${E2E.edgePort}`;

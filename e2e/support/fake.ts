@@ -1,4 +1,4 @@
-import { fakeUrl } from "./env";
+import { edgeUrl, fakeUrl } from "./env";
 
 /** The fake Hugging Face server's control API (test/fakes/huggingface.ts), from the test process. */
 
@@ -21,4 +21,16 @@ export const fakeHf = {
     const all = (await res.json()) as Array<{ target: string; body: never }>;
     return all.filter((r) => r.target === "photomaker").map((r) => r.body);
   },
+};
+
+/** The operations server's relay to its executor (test/fakes/event-relay.ts). */
+export const relay = {
+  async drop(name: string, count = 1) {
+    const res = await fetch(`${edgeUrl}/relay/__relay/drop`, { method: "POST", body: JSON.stringify({ name, count }), headers: { "content-type": "application/json" } });
+    if (!res.ok) throw new Error(`relay drop: ${res.status}`);
+  },
+  async dropped(): Promise<Array<{ id?: string; name: string }>> {
+    return (await (await fetch(`${edgeUrl}/relay/__relay/dropped`)).json()) as Array<{ id?: string; name: string }>;
+  },
+  reset: () => fetch(`${edgeUrl}/relay/__relay/reset`, { method: "POST" }),
 };

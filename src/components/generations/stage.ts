@@ -1,3 +1,4 @@
+import { CANCELLED_BY_SUPPORT } from "~/server/failures";
 import type { RouterOutputs } from "~/trpc/types";
 
 /** How a generation's live stage reads to a person. */
@@ -66,6 +67,7 @@ export function describeStage(g: GenerationItem, now: number): StageText {
         busy: false,
       };
     case "failed":
+      if (g.errorCode === "CANCELLED") return { title: "Cancelled", detail: CANCELLED_BY_SUPPORT, tone: "warning", busy: false };
       return { title: "Failed", detail: g.errorMessage ?? "The generation failed.", tone: "danger", busy: false };
   }
 }

@@ -16,8 +16,8 @@ export interface UserSummary {
   emailVerified: boolean;
   createdAt: Date;
   balance: number;
-  /** Generations by status: queued, processing, succeeded, failed. */
-  generations: Record<string, number>;
+  /** Generations by status. */
+  generations: Record<"queued" | "processing" | "succeeded" | "failed", number>;
   tokens: { count: number; lastUsedAt: Date | null };
 }
 
@@ -69,7 +69,7 @@ async function summarize(db: Database, rows: (typeof user.$inferSelect)[]): Prom
       .groupBy(apikey.referenceId),
   ]);
   return rows.map((r) => {
-    const generationsOf: Record<string, number> = { queued: 0, processing: 0, succeeded: 0, failed: 0 };
+    const generationsOf: UserSummary["generations"] = { queued: 0, processing: 0, succeeded: 0, failed: 0 };
     for (const g of byStatus) if (g.userId === r.id) generationsOf[g.status] = g.n;
     const t = tokens.find((x) => x.userId === r.id);
     return {

@@ -40,7 +40,8 @@ export const adminRouter = createTRPCRouter({
 
   user: adminProcedure.input(z.object({ userId: id })).query(async ({ ctx, input }) => {
     const detail = await userDetail(ctx.db, input.userId);
-    return { ...detail, actors: await actorNames(ctx.db, detail.audit) };
+    const givers = detail.ledger.flatMap((e) => (e.grantedBy ? [{ actor: e.grantedBy }] : []));
+    return { ...detail, actors: await actorNames(ctx.db, [...detail.audit, ...givers]) };
   }),
 
   generations: adminProcedure
