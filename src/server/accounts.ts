@@ -76,9 +76,9 @@ export async function takeCreditsByEmail(db: Database, input: { email: string; a
     await recordAudit(
       tx,
       { actor: input.takenBy, reason: input.reason },
-      { action: "credits.take", targetUserId: target.id, before: { balance: before }, after: { balance: entry!.balanceAfter, ledgerEntryId: entry!.id } },
+      { action: "credits.take", targetUserId: target.id, before: { balance: before }, after: { balance: entry.balanceAfter, ledgerEntryId: entry.id } },
     );
-    return entry!;
+    return entry;
   });
 }
 

@@ -84,13 +84,20 @@ export async function grantInTransaction(tx: Tx, input: GrantInput): Promise<Led
 /**
  * Takes credits back (an administrator; a refunded purchase) inside the caller's transaction, as a
  * "debit" entry naming who took them. Never below zero: with `upTo`, as much as the balance allows
- * is taken (possibly nothing, then no entry) and the shortfall reported; without it, asking for more
- * than the balance throws BadInputError and takes nothing.
+ * is taken (possibly nothing: the entry of 0 still records it) and the shortfall reported; without
+ * it, asking for more than the balance throws BadInputError and takes nothing.
  */
 export async function debitInTransaction(
   tx: Tx,
-  input: { userId: string; amount: number; description: string; takenBy: string; upTo?: boolean } & Reference,
-): Promise<{ entry: LedgerEntry | null; taken: number; shortfall: number }> {
+  input: {
+    userId: string;
+    amount: number;
+    /** Or, when it depends on how much could be taken: built from what was taken and what was not. */
+    description: string | ((taken: number, shortfall: number) => string);
+    takenBy: string;
+    upTo?: boolean;
+  } & Reference,
+): Promise<{ entry: LedgerEntry; taken: number; shortfall: number }> {
   if (!Number.isInteger(input.amount) || input.amount <= 0) {
     throw new RangeError("A debit must be a positive whole number of credits.");
   }
@@ -101,14 +108,16 @@ export async function debitInTransaction(
     throw new BadInputError(`amount: Can't take ${input.amount} credits: the balance is ${balance}.`, "amount");
   }
   const taken = Math.min(balance, input.amount);
-  if (taken === 0) return { entry: null, taken: 0, shortfall: input.amount };
-  // A plain UPDATE: an upsert checks its proposed row (a negative balance) against the CHECK first.
-  const [updated] = await tx
-    .update(creditBalances)
-    .set({ balance: sql`${creditBalances.balance} - ${taken}`, updatedAt: new Date() })
-    .where(eq(creditBalances.userId, input.userId))
-    .returning({ balance: creditBalances.balance });
-  const after = updated!.balance;
+  let after = balance;
+  if (taken > 0) {
+    // A plain UPDATE: an upsert checks its proposed row (a negative balance) against the CHECK first.
+    const [updated] = await tx
+      .update(creditBalances)
+      .set({ balance: sql`${creditBalances.balance} - ${taken}`, updatedAt: new Date() })
+      .where(eq(creditBalances.userId, input.userId))
+      .returning({ balance: creditBalances.balance });
+    after = updated!.balance;
+  }
   const [entry] = await tx
     .insert(creditLedger)
     .values({
@@ -116,7 +125,7 @@ export async function debitInTransaction(
       kind: "debit",
       amount: -taken,
       balanceAfter: after,
-      description: input.description,
+      description: typeof input.description === "string" ? input.description : input.description(taken, input.amount - taken),
       referenceType: input.referenceType,
       referenceId: input.referenceId,
       grantedBy: input.takenBy,
