@@ -63,6 +63,11 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           required
           hint={signUp ? "At least 8 characters." : undefined}
         />
+        {signUp ? null : (
+          <p className="text-right text-sm">
+            <Link className="text-brand-700 underline" href="/forgot-password">Forgot password?</Link>
+          </p>
+        )}
         {error ? <Alert>{error}</Alert> : null}
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}

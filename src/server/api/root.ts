@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { apiTokenRouter } from "./routers/apiToken";
 import { avatarRouter } from "./routers/avatar";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   metrics: metricsRouter,
   apiToken: apiTokenRouter,
   billing: billingRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -140,7 +140,7 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
 
 /**
  * Appends an engine attempt and its step timing (one statement: it runs once per attempt), and
- * answers whether support cancelled the generation meanwhile.
+ * answers whether it was cancelled meanwhile (by support, or with its account).
  */
 export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt, timing: { step: string; ms: number }): Promise<{ cancelled: boolean }> {
   const [row] = await db
@@ -151,7 +151,8 @@ export async function recordAttempt(db: Database, id: string, attempt: Generatio
     })
     .where(eq(generations.id, id))
     .returning({ status: generations.status, errorCode: generations.errorCode });
-  return { cancelled: row?.status === "failed" && row.errorCode === "CANCELLED" };
+  // No row: the account was deleted meanwhile (its generations with it).
+  return { cancelled: !row || (row.status === "failed" && row.errorCode === "CANCELLED") };
 }
 
 /** Puts the wait before the next attempt on the latest attempt. */
