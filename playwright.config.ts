@@ -7,8 +7,9 @@ import { baseUrl, E2E, edgeUrl, fakeUrl, hfBaseUrl, opsBaseUrl } from "./e2e/sup
  * share the one build: the offline engine (what a fresh clone runs) for most tests, and the
  * Hugging Face engine pointed at the fake Hugging Face server for provider behaviour (failures,
  * retries, the FLUX fallback, what is sent to PhotoMaker), scripted per test over its control API.
- * A third, for the operations console and billing, talks to its own outside world on loopback
- * (test/fakes/ops-edge-cli.ts): its events reach its executor through a relay that can lose them.
+ * A third, for the operations console, billing, email and leaving, talks to its own outside world
+ * on loopback (test/fakes/ops-edge-cli.ts): its events reach its executor through a relay that can
+ * lose them, it buys through a fake Stripe and mails through a real SMTP server.
  */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -100,7 +101,9 @@ export default defineConfig({
       },
     },
     {
-      command: `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --executor http://127.0.0.1:${E2E.opsExecutorPort}`,
+      command:
+        `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --smtp-port ${E2E.smtpPort} --executor http://127.0.0.1:${E2E.opsExecutorPort}` +
+        ` --webhook ${opsBaseUrl}/api/stripe/webhook --webhook-secret ${E2E.stripeWebhookSecret}`,
       url: `${edgeUrl}/health`,
       timeout: 30_000,
       reuseExistingServer,
@@ -128,6 +131,11 @@ export default defineConfig({
         HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
         // The Inngest SDK's own setting: events (only) go through the relay, which can lose them.
         INNGEST_EVENT_API_BASE_URL: `${edgeUrl}/relay/`,
+        STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+        STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
+        STRIPE_API_BASE: edgeUrl,
+        SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+        EMAIL_FROM: "Avatar Studio <studio@e2e.test>",
       },
     },
   ],

@@ -16,12 +16,16 @@ export const E2E = {
   hfExecutorPort: Number(process.env.E2E_HF_EXECUTOR_PORT ?? 8389),
   fakePort: Number(process.env.E2E_FAKE_HF_PORT ?? 9431),
   /**
-   * The same build for operations and billing: the Hugging Face engine on the same fake, and its
-   * own outside world (test/fakes/ops-edge-cli.ts: a relay to its executor that can lose events).
+   * The same build for operations, billing, email and leaving: the Hugging Face engine on the same
+   * fake, and its own outside world (test/fakes/ops-edge-cli.ts: a relay to its executor that can
+   * lose events, Stripe's API and Checkout page, an SMTP server).
    */
   opsPort: Number(process.env.E2E_OPS_PORT ?? 3102),
   opsExecutorPort: Number(process.env.E2E_OPS_EXECUTOR_PORT ?? 8390),
   edgePort: Number(process.env.E2E_FAKE_EDGE_PORT ?? 9432),
+  /** The ops server's SMTP server (in the same fake process): SMTP_URL. */
+  smtpPort: Number(process.env.E2E_FAKE_SMTP_PORT ?? 9433),
+  stripeWebhookSecret: "whsec_e2e_test_secret",
   distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
   storageDir: `.data/e2e/storage-${runId}`,
   hfStorageDir: `.data/e2e/hf-storage-${runId}`,

@@ -34,3 +34,17 @@ export const relay = {
   },
   reset: () => fetch(`${edgeUrl}/relay/__relay/reset`, { method: "POST" }),
 };
+
+/** The operations server's mailbox (a real SMTP server in the edge process). */
+export const mailbox = {
+  async waitFor(to: string, subject: RegExp, timeoutMs = 15_000): Promise<{ subject: string; text: string; links: string[] }> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const mails = (await (await fetch(`${edgeUrl}/__mail`)).json()) as Array<{ to: string[]; subject: string; text: string; links: string[] }>;
+      const found = mails.find((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject));
+      if (found) return found;
+      if (Date.now() > end) throw new Error(`no mail to ${to} matching ${subject}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  },
+};
