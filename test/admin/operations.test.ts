@@ -4,7 +4,9 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ledgerSum } from "~/server/credits";
-import { adminAudit, generations } from "~/server/db/schema";
+import { randomUUID } from "node:crypto";
+import { adminAudit, avatars, generations } from "~/server/db/schema";
+import { insertAvatarUnlessCancelled } from "~/server/generations/interventions";
 import { createEngine } from "~/server/engines";
 import { parseEnv } from "~/server/env";
 import { buildSettings } from "~/server/generations/submit";
@@ -141,6 +143,25 @@ describe("cancel", () => {
     expect((await user.caller.credits.balance()).balance).toBe(100);
     expect((await user.caller.credits.history({ limit: 10 })).entries.map((e) => e.kind)).toEqual(["refund", "charge", "grant"]);
     expect(await codeOf(admin.caller.admin.redriveGeneration({ generationId, reason: "try" }))).toBe("BAD_REQUEST");
+  });
+
+  it("adds no avatar to a cancelled generation, and refuses to cancel one whose avatar is saved", async () => {
+    const user = await app.signUp();
+    const saving = await lostEvent(user);
+    const avatar = (id: string, generationId: string, projectId: string) => ({
+      id, generationId, userId: user.id, projectId, imageKey: `avatars/${user.id}/${id}/full.png`, thumbnailKey: `avatars/${user.id}/${id}/thumb.webp`,
+      width: 512, height: 512, engine: "offline" as const, model: "test",
+    });
+    expect(await insertAvatarUnlessCancelled(app.db, avatar(randomUUID(), saving.generationId, saving.projectId))).toBe("added");
+    expect(await insertAvatarUnlessCancelled(app.db, avatar(randomUUID(), saving.generationId, saving.projectId))).toBe("exists");
+    const refused = await admin.caller.admin.cancelGeneration({ generationId: saving.generationId, reason: "late" }).catch((e: Error) => e);
+    expect(String(refused)).toMatch(/avatar is already saved/);
+
+    const other = await app.signUp();
+    const cancelled = await lostEvent(other);
+    await admin.caller.admin.cancelGeneration({ generationId: cancelled.generationId, reason: "stop it" });
+    expect(await insertAvatarUnlessCancelled(app.db, { ...avatar(randomUUID(), cancelled.generationId, cancelled.projectId), userId: other.id })).toBe("cancelled");
+    expect(await app.db.select().from(avatars).where(eq(avatars.generationId, cancelled.generationId))).toEqual([]);
   });
 
   it("asks for a reason, and refuses what it can't cancel", async () => {
