@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { adminAudit, avatars, creditLedger, generations, user } from "../db/schema";
 import { NotFoundError } from "../errors";
@@ -37,7 +37,8 @@ export async function listGenerations(db: Database, filter: GenerationFilter, no
   }
   if (filter.olderThanMinutes !== undefined) {
     const cutoff = new Date(now.getTime() - filter.olderThanMinutes * 60_000);
-    where.push(lt(sql`coalesce(${generations.startedAt}, ${generations.createdAt})`, cutoff));
+    // An ISO string with its type: postgres.js can't send a bare Date compared with an expression.
+    where.push(sql`coalesce(${generations.startedAt}, ${generations.createdAt}) < ${cutoff.toISOString()}::timestamptz`);
   }
   if (filter.failedNotRefunded) where.push(failedNotRefunded);
   const rows = await db
