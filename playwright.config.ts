@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { baseUrl, devBaseUrl, E2E, fakeReplicateUrl, fakeUrl, hfBaseUrl, replicateBaseUrl } from "./e2e/support/env";
+import { baseUrl, devBaseUrl, E2E, edgeUrl, fakeReplicateUrl, fakeUrl, hfBaseUrl, opsBaseUrl, replicateBaseUrl } from "./e2e/support/env";
 
 /**
  * Browser tests against a production build served by the same start script as `npm start`, on
@@ -8,6 +8,9 @@ import { baseUrl, devBaseUrl, E2E, fakeReplicateUrl, fakeUrl, hfBaseUrl, replica
  * Hugging Face engine pointed at the fake Hugging Face server for provider behaviour (failures,
  * retries, the FLUX fallback, what is sent to PhotoMaker), scripted per test over its control API.
  * A third runs the Replicate engine against the fake Replicate server (e2e/replicate.spec.ts).
+ * A fourth, for the operations console, billing, email and leaving, talks to its own outside world
+ * on loopback (test/fakes/ops-edge-cli.ts): its events reach its executor through a relay that can
+ * lose them, it buys through a fake Stripe and mails through a real SMTP server.
  */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -124,6 +127,44 @@ export default defineConfig({
         GENERATION_ENGINE: "replicate",
         REPLICATE_API_TOKEN: "r8_fake_e2e_token",
         REPLICATE_BASE_URL: `${fakeReplicateUrl}/v1`,
+      },
+    },
+    {
+      command:
+        `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --smtp-port ${E2E.smtpPort} --executor http://127.0.0.1:${E2E.opsExecutorPort}` +
+        ` --webhook ${opsBaseUrl}/api/stripe/webhook --webhook-secret ${E2E.stripeWebhookSecret}`,
+      url: `${edgeUrl}/health`,
+      timeout: 30_000,
+      reuseExistingServer,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npm start",
+      url: `${opsBaseUrl}/api/trpc/system.health`,
+      timeout: 60_000,
+      reuseExistingServer,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...common,
+        PORT: String(E2E.opsPort),
+        EXECUTOR_PORT: String(E2E.opsExecutorPort),
+        PGLITE_DIR: `.data/e2e/ops-pglite-${E2E.runId}`,
+        DATA_DIR: `.data/e2e/ops-data-${E2E.runId}`,
+        STORAGE_DIR: E2E.opsStorageDir,
+        BETTER_AUTH_URL: opsBaseUrl,
+        GENERATION_ENGINE: "huggingface",
+        HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
+        PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
+        HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
+        // The Inngest SDK's own setting: events (only) go through the relay, which can lose them.
+        INNGEST_EVENT_API_BASE_URL: `${edgeUrl}/relay/`,
+        STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+        STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
+        STRIPE_API_BASE: edgeUrl,
+        SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+        EMAIL_FROM: "Avatar Studio <studio@e2e.test>",
       },
     },
     {

@@ -22,10 +22,22 @@ export const E2E = {
   /** `npm run dev` (not the build), for what only the development server does (e2e/dev-hosts.spec.ts). */
   devPort: Number(process.env.E2E_DEV_PORT ?? 3102),
   devExecutorPort: Number(process.env.E2E_DEV_EXECUTOR_PORT ?? 8390),
+  /**
+   * The same build for operations, billing, email and leaving: the Hugging Face engine on the same
+   * fake, and its own outside world (test/fakes/ops-edge-cli.ts: a relay to its executor that can
+   * lose events, Stripe's API and Checkout page, an SMTP server).
+   */
+  opsPort: Number(process.env.E2E_OPS_PORT ?? 3104),
+  opsExecutorPort: Number(process.env.E2E_OPS_EXECUTOR_PORT ?? 8392),
+  edgePort: Number(process.env.E2E_FAKE_EDGE_PORT ?? 9433),
+  /** The ops server's SMTP server (in the same fake process): SMTP_URL. */
+  smtpPort: Number(process.env.E2E_FAKE_SMTP_PORT ?? 9434),
+  stripeWebhookSecret: "whsec_e2e_test_secret",
   distDir: process.env.E2E_DIST_DIR ?? ".next-e2e",
   storageDir: `.data/e2e/storage-${runId}`,
   hfStorageDir: `.data/e2e/hf-storage-${runId}`,
   replicateStorageDir: `.data/e2e/replicate-storage-${runId}`,
+  opsStorageDir: `.data/e2e/ops-storage-${runId}`,
   adminEmail: "admin@e2e.test",
 };
 
@@ -35,3 +47,5 @@ export const devBaseUrl = `http://127.0.0.1:${E2E.devPort}`;
 export const fakeUrl = `http://127.0.0.1:${E2E.fakePort}`;
 export const replicateBaseUrl = `http://localhost:${E2E.replicatePort}`;
 export const fakeReplicateUrl = `http://127.0.0.1:${E2E.fakeReplicatePort}`;
+export const opsBaseUrl = `http://localhost:${E2E.opsPort}`;
+export const edgeUrl = `http://127.0.0.1:${E2E.edgePort}`;

@@ -40,13 +40,14 @@ interface Applying {
 async function withLockedJob(ctx: ExecutorContext, job: Job, apply: (a: Applying) => Promise<void>): Promise<Job | null> {
   const { next, othersDue } = await ctx.db.transaction(async (tx) => {
     const run = await lockRun(tx, job.runId);
+    // A run that ended meanwhile (cancelled while this call was in flight) takes no more results.
+    if (!run || isFinished(run.status)) {
+      await deleteJob(tx, job.id);
+      return { next: null, othersDue: false };
+    }
     const owned = await lockOwnedJob(tx, job.id, ctx.workerId);
     if (!owned) {
       ctx.logger.warn(`[executor] lease on job ${job.id} (run ${job.runId}) was lost; its result is dropped`);
-      return { next: null, othersDue: false };
-    }
-    if (!run || isFinished(run.status)) {
-      await deleteJob(tx, job.id);
       return { next: null, othersDue: false };
     }
     const a: Applying = { tx, ctx, run, job: owned, now: new Date(ctx.clock.now()) };

@@ -62,7 +62,7 @@ async function recordCheckpointedStep(
       (select coalesce(max(x.seq), 0) + 1 from executor_steps x where x.run_id = r.id),
       ${s.startedAt.toISOString()}::timestamptz, ${now}::timestamptz
     from executor_runs r
-    where r.id = ${s.runId} and r.status not in ('completed', 'failed')
+    where r.id = ${s.runId} and r.status not in ('completed', 'failed', 'cancelled')
       and exists (select 1 from executor_jobs j where j.id = ${s.jobId} and j.run_id = r.id and j.locked_until > ${now}::timestamptz)
     for update of r
     on conflict (run_id, step_id) do update set

@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db, ExecutorContext } from "./db";
+import { cancelMatchingRuns } from "./cancel";
 import { matches } from "./expressions";
 import { ulid } from "./ids";
 import { deleteJob, runHasJobs } from "./jobs";
@@ -8,7 +9,10 @@ import { concurrencyFor, runPriority, triggeredBy } from "./registry";
 import { createRun, enqueueCall, isFinished, lockRun, recordStep, type Run } from "./runs";
 import { executorEvents as events, executorJobs as jobs } from "./schema";
 
-/** Events in: stored once, starting every triggered run and resolving every matching `waitForEvent`. */
+/**
+ * Events in: stored once, cancelling the runs whose `cancelOn` matches, starting every triggered
+ * run and resolving every matching `waitForEvent`.
+ */
 
 /**
  * Ingests a batch of events in one transaction and returns their ids. An event carrying an `id`
@@ -46,6 +50,10 @@ export async function ingestInTransaction(
     }
     ids.push(id);
     const eventForRuns = { ...payload, id };
+    // Runs this event cancels first: a run it starts below is never its own cancellation.
+    await cancelMatchingRuns(tx, ctx, eventForRuns, now, async (emitted) => {
+      await ingestInTransaction(tx, ctx, emitted, null);
+    });
     for (const fn of fns) {
       if (!triggeredBy(fn, eventForRuns, ctx.logger)) continue;
       await createRun(tx, {

@@ -11,7 +11,7 @@ import { getRun, listRuns, type RunFilter } from "./views";
  * The executor's HTTP face, the subset of the Inngest dev server API the SDK uses:
  * `POST /fn/register` (sync), `POST /e/:key` (events), `POST /v1/checkpoint/:runId/async`
  * (steps finished within a call, see checkpoint.ts), plus a read API
- * `GET /v0/runs[?functionId=&status=&eventId=&limit=]` and `GET /v0/runs/:id`.
+ * `GET /v0/runs[?functionId=&status=&eventId=&eventKey=&since=&limit=]` and `GET /v0/runs/:id`.
  */
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -53,6 +53,7 @@ function runFilter(params: URLSearchParams): RunFilter {
   return {
     functionId: params.get("functionId") ?? undefined,
     eventId: params.get("eventId") ?? undefined,
+    eventKey: params.get("eventKey") ?? undefined,
     status: status.length ? status : undefined,
     limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
     since: since ? new Date(since) : undefined,

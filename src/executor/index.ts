@@ -5,6 +5,7 @@ import { ulid } from "./ids";
 import { releaseAllLeases } from "./jobs";
 import { createHttpServer } from "./http";
 import { createFunctionCache } from "./registry";
+import { isFinished } from "./runs";
 import { createScheduler } from "./scheduler";
 import { createClock, createWaker } from "./time";
 import { getRun, listRuns, type RunFilter, type RunView } from "./views";
@@ -65,7 +66,7 @@ export interface LocalExecutor {
   readonly url: string;
   listRuns(filter?: RunFilter): Promise<RunView[]>;
   getRun(id: string): Promise<RunView | null>;
-  /** Resolves with the run once it is completed or failed; rejects after `timeoutMs` (default 30 s). */
+  /** Resolves with the run once it is completed, failed or cancelled; rejects after `timeoutMs` (default 30 s). */
   waitForRun(id: string, options?: { timeoutMs?: number }): Promise<RunView>;
 }
 
@@ -158,7 +159,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): LocalExecuto
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const run = await getRun(options.db, id);
-        if (run && (run.status === "completed" || run.status === "failed")) return run;
+        if (run && isFinished(run.status)) return run;
         if (Date.now() >= deadline) throw new Error(`Run ${id} did not finish within ${timeoutMs} ms (status ${run?.status ?? "missing"})`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

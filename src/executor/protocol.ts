@@ -35,6 +35,10 @@ export const functionConfigSchema = z
     ),
     concurrency: z.union([z.number(), concurrencyOption, z.array(concurrencyOption)]).optional(),
     priority: z.object({ run: z.string().optional() }).passthrough().optional(),
+    /** `cancelOn`, as the SDK registers it: the event name, `if` (`event.…` = the run's trigger, `async.…` = the new event), timeout. */
+    cancel: z
+      .array(z.object({ event: z.string(), if: z.string().optional(), timeout: z.string().optional() }).passthrough())
+      .optional(),
   })
   .passthrough();
 export type FunctionConfig = z.infer<typeof functionConfigSchema>;
@@ -168,7 +172,6 @@ export const IGNORED_CONFIG_FIELDS = [
   "rateLimit",
   "batchEvents",
   "singleton",
-  "cancel",
   "idempotency",
   "timeouts",
 ] as const;

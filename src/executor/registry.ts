@@ -94,7 +94,7 @@ export function createFunctionCache(ttlMs = 1_000): FunctionCache {
   };
 }
 
-function nameMatches(pattern: string, name: string): boolean {
+export function nameMatches(pattern: string, name: string): boolean {
   return pattern === name || (pattern.endsWith("/*") && name.startsWith(pattern.slice(0, -1)));
 }
 

@@ -60,8 +60,11 @@ export async function lockRun(tx: Db, id: string): Promise<Run | null> {
 }
 
 
+/** The statuses a run never leaves. */
+export const FINISHED_STATUSES = ["completed", "failed", "cancelled"] as const satisfies RunStatus[];
+
 export function isFinished(status: RunStatus): boolean {
-  return status === "completed" || status === "failed";
+  return (FINISHED_STATUSES as readonly RunStatus[]).includes(status);
 }
 
 /** The memoised steps in completion order: the request's `steps` and `ctx.stack.stack`. */
@@ -97,7 +100,7 @@ export async function startCall(db: Db, runId: string, target: string, attempt: 
       calls: sql`${runs.calls} + 1`,
       retries: attempt > 0 ? sql`${runs.retries} + 1` : runs.retries,
     })
-    .where(and(eq(runs.id, runId), notInArray(runs.status, ["completed", "failed"])))
+    .where(and(eq(runs.id, runId), notInArray(runs.status, FINISHED_STATUSES)))
     .returning();
   if (!run) return null;
   if (target !== "step") {
@@ -163,11 +166,11 @@ export async function setDisableImmediateExecution(tx: Db, runId: string): Promi
   await tx.update(runs).set({ disableImmediateExecution: true }).where(eq(runs.id, runId));
 }
 
-/** Ends a run. Steps still under way are marked failed so the read API shows no ghosts. */
+/** Ends a run. Steps still under way are marked failed (or cancelled) so the read API shows no ghosts. */
 export async function finishRun(
   tx: Db,
   runId: string,
-  result: { status: "completed"; output: unknown } | { status: "failed"; error: unknown },
+  result: { status: "completed"; output: unknown } | { status: "failed" | "cancelled"; error: unknown },
   now: Date,
 ): Promise<void> {
   await tx
@@ -175,14 +178,14 @@ export async function finishRun(
     .set({
       status: result.status,
       output: result.status === "completed" ? (result.output ?? null) : null,
-      error: result.status === "failed" ? (result.error ?? null) : null,
+      error: result.status === "completed" ? null : (result.error ?? null),
       endedAt: now,
     })
     .where(eq(runs.id, runId));
-  if (result.status === "failed") {
+  if (result.status !== "completed") {
     await tx
       .update(steps)
-      .set({ status: "failed", endedAt: now })
+      .set({ status: result.status, endedAt: now })
       .where(and(eq(steps.runId, runId), inArray(steps.status, ["planned", "running", "retrying", "sleeping", "waiting"])));
   }
 }

@@ -45,7 +45,8 @@ export const executorEvents = pgTable(
   (t) => [uniqueIndex("executor_events_dedupe_key").on(t.dedupeKey), index("executor_events_name").on(t.name)],
 );
 
-export type RunStatus = "queued" | "running" | "completed" | "failed";
+/** cancelled: ended by an event matching the function's `cancelOn` (see cancel.ts). */
+export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
 
 export const executorRuns = pgTable(
   "executor_runs",
@@ -78,7 +79,7 @@ export const executorRuns = pgTable(
   ],
 );
 
-export type StepStatus = "planned" | "running" | "retrying" | "sleeping" | "waiting" | "completed" | "failed";
+export type StepStatus = "planned" | "running" | "retrying" | "sleeping" | "waiting" | "completed" | "failed" | "cancelled";
 
 /**
  * One row per step of a run: the memo sent back to the SDK (completed/failed rows, in `seq`

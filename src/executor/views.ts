@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./db";
 import type { EventPayload } from "./protocol";
-import { executorRuns as runs, executorSteps as steps, type RunStatus, type StepStatus } from "./schema";
+import { executorEvents as events, executorRuns as runs, executorSteps as steps, type RunStatus, type StepStatus } from "./schema";
 
 /** The read API: runs with their steps, attempts, timings and errors, as plain JSON-able objects. */
 
@@ -39,7 +39,10 @@ export interface RunView {
 export interface RunFilter {
   functionId?: string;
   status?: RunStatus | RunStatus[];
+  /** The executor's id of the triggering event (what `send()` answered). */
   eventId?: string;
+  /** The id the sender gave the event (`{ id, name, data }`): the runs it started, however often it was sent. */
+  eventKey?: string;
   /** Runs created at or after this time. */
   since?: Date;
   /** Newest first; default 100, at most 1000. */
@@ -53,6 +56,9 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunView[
   const where: SQL[] = [];
   if (filter.functionId) where.push(eq(runs.functionId, filter.functionId));
   if (filter.eventId) where.push(eq(runs.eventId, filter.eventId));
+  if (filter.eventKey) {
+    where.push(inArray(runs.eventId, db.select({ id: events.id }).from(events).where(eq(events.dedupeKey, `id:${filter.eventKey}`))));
+  }
   if (filter.since) where.push(gte(runs.createdAt, filter.since));
   if (filter.status) {
     const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];

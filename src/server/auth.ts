@@ -7,9 +7,15 @@ import { API_KEY_HTTP_PATHS, apiTokenPlugin } from "./api-tokens/plugin";
 import { grantCredits } from "./credits";
 import type { Database } from "./db/client";
 import { account, apikey, rateLimit, session, user, verification } from "./db/schema";
+import { createMailer, type Mailer } from "./email/mailer";
+import { resetPasswordMail, verifyEmailMail } from "./email/messages";
 import type { Env } from "./env";
 import { CLIENT_ADDRESS_HEADER } from "./http/client-address";
+import { logger } from "./logger";
 import { trustedOrigins } from "./security/origin";
+
+/** How long a password reset link works. */
+export const RESET_LINK_SECONDS = 60 * 60;
 
 /** How long a session_data cookie answers for the session without the database. */
 export const SESSION_CACHE_SECONDS = 60;
@@ -18,7 +24,7 @@ export const SESSION_CACHE_SECONDS = 60;
  * Accounts: better-auth with email + password, cookie sessions, and our Drizzle tables.
  * A new account starts on the free plan with the welcome grant.
  */
-export function createAuth(db: Database, e: Env) {
+export function createAuth(db: Database, e: Env, mailer: Mailer = createMailer(e, logger)) {
   const baseURL = e.BETTER_AUTH_URL ?? `http://localhost:${e.PORT}`;
   return betterAuth({
     appName: "Avatar Studio",
@@ -32,7 +38,23 @@ export function createAuth(db: Database, e: Env) {
     // The limiter counts per client address: the one the front door decided from the socket and
     // TRUST_PROXY (src/server/http), never a forwarding header any client can write.
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      // better-auth's own reset flow: a link valid for an hour, used once; every session ends.
+      sendResetPassword: async ({ user, url }) => mailer.send(resetPasswordMail(user.email, url)),
+      resetPasswordTokenExpiresIn: RESET_LINK_SECONDS,
+      revokeSessionsOnPasswordReset: true,
+    },
+    // Verification: unverified accounts sign in; REQUIRE_EMAIL_VERIFICATION=on keeps them from
+    // buying and generating (account/verification.ts) and mails the link at sign-up.
+    emailVerification: {
+      sendVerificationEmail: async ({ user, url }) => mailer.send(verifyEmailMail(user.email, url)),
+      sendOnSignUp: e.REQUIRE_EMAIL_VERIFICATION === "on",
+      autoSignInAfterVerification: true,
+      expiresIn: 24 * 60 * 60,
+    },
     // The session and user, signed into a session_data cookie for a minute, so most requests
     // skip the session query. Trade-off: a session revoked elsewhere (sign-out on another device,
     // deleted row) stays usable for up to SESSION_CACHE_SECONDS through a cookie cached before.

@@ -2,6 +2,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "./db/client";
 import { lockForTransaction } from "./db/advisory-lock";
 import { creditBalances, creditLedger } from "./db/schema";
+import { BadInputError } from "./errors";
 
 /**
  * The credit ledger: every change of a balance is one appended entry, written in the same
@@ -37,36 +38,100 @@ export async function getBalance(db: Executor, userId: string): Promise<number> 
 }
 
 /** Adds credits. With an idempotency key, a second grant with the same key returns the first. */
-export async function grantCredits(
-  db: Database,
-  input: { userId: string; amount: number; description: string; grantedBy: string; idempotencyKey?: string } & Reference,
-): Promise<LedgerEntry> {
+export async function grantCredits(db: Database, input: GrantInput): Promise<LedgerEntry> {
+  return db.transaction((tx) => grantInTransaction(tx, input));
+}
+
+export type GrantInput = {
+  userId: string;
+  amount: number;
+  description: string;
+  grantedBy: string;
+  idempotencyKey?: string;
+  /** A grant that isn't a gift: "purchase" (Stripe). */
+  kind?: "grant" | "purchase";
+} & Reference;
+
+/** grantCredits inside the caller's transaction, so what the grant is for commits with it. */
+export async function grantInTransaction(tx: Tx, input: GrantInput): Promise<LedgerEntry> {
   if (!Number.isInteger(input.amount) || input.amount <= 0) {
     throw new RangeError("A grant must be a positive whole number of credits.");
   }
-  return db.transaction(async (tx) => {
-    if (input.idempotencyKey) {
-      await lockForTransaction(tx, `grant:${input.userId}:${input.idempotencyKey}`);
-      const existing = await findByKey(tx, input.userId, "grant", input.idempotencyKey);
-      if (existing) return existing;
-    }
-    const balance = await addToBalance(tx, input.userId, input.amount);
-    const [entry] = await tx
-      .insert(creditLedger)
-      .values({
-        userId: input.userId,
-        kind: "grant",
-        amount: input.amount,
-        balanceAfter: balance,
-        description: input.description,
-        referenceType: input.referenceType,
-        referenceId: input.referenceId,
-        idempotencyKey: input.idempotencyKey,
-        grantedBy: input.grantedBy,
-      })
-      .returning();
-    return entry!;
-  });
+  const kind = input.kind ?? "grant";
+  if (input.idempotencyKey) {
+    await lockForTransaction(tx, `${kind}:${input.userId}:${input.idempotencyKey}`);
+    const existing = await findByKey(tx, input.userId, kind, input.idempotencyKey);
+    if (existing) return existing;
+  }
+  const balance = await addToBalance(tx, input.userId, input.amount);
+  const [entry] = await tx
+    .insert(creditLedger)
+    .values({
+      userId: input.userId,
+      kind,
+      amount: input.amount,
+      balanceAfter: balance,
+      description: input.description,
+      referenceType: input.referenceType,
+      referenceId: input.referenceId,
+      idempotencyKey: input.idempotencyKey,
+      grantedBy: input.grantedBy,
+    })
+    .returning();
+  return entry!;
+}
+
+/**
+ * Takes credits back (an administrator; a refunded purchase) inside the caller's transaction, as a
+ * "debit" entry naming who took them. Never below zero: with `upTo`, as much as the balance allows
+ * is taken (possibly nothing: the entry of 0 still records it) and the shortfall reported; without
+ * it, asking for more than the balance throws BadInputError and takes nothing.
+ */
+export async function debitInTransaction(
+  tx: Tx,
+  input: {
+    userId: string;
+    amount: number;
+    /** Or, when it depends on how much could be taken: built from what was taken and what was not. */
+    description: string | ((taken: number, shortfall: number) => string);
+    takenBy: string;
+    upTo?: boolean;
+  } & Reference,
+): Promise<{ entry: LedgerEntry; taken: number; shortfall: number }> {
+  if (!Number.isInteger(input.amount) || input.amount <= 0) {
+    throw new RangeError("A debit must be a positive whole number of credits.");
+  }
+  // The balance row, locked: the amount taken is decided against the balance it is taken from.
+  const [row] = await tx.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, input.userId)).for("update");
+  const balance = row?.balance ?? 0;
+  if (!input.upTo && balance < input.amount) {
+    throw new BadInputError(`amount: Can't take ${input.amount} credits: the balance is ${balance}.`, "amount");
+  }
+  const taken = Math.min(balance, input.amount);
+  let after = balance;
+  if (taken > 0) {
+    // A plain UPDATE: an upsert checks its proposed row (a negative balance) against the CHECK first.
+    const [updated] = await tx
+      .update(creditBalances)
+      .set({ balance: sql`${creditBalances.balance} - ${taken}`, updatedAt: new Date() })
+      .where(eq(creditBalances.userId, input.userId))
+      .returning({ balance: creditBalances.balance });
+    after = updated!.balance;
+  }
+  const [entry] = await tx
+    .insert(creditLedger)
+    .values({
+      userId: input.userId,
+      kind: "debit",
+      amount: -taken,
+      balanceAfter: after,
+      description: typeof input.description === "string" ? input.description : input.description(taken, input.amount - taken),
+      referenceType: input.referenceType,
+      referenceId: input.referenceId,
+      grantedBy: input.takenBy,
+    })
+    .returning();
+  return { entry: entry!, taken, shortfall: input.amount - taken };
 }
 
 /**
@@ -120,32 +185,38 @@ export async function refundCharge(
   db: Database,
   input: { chargeId: number; reason: string } & Reference,
 ): Promise<{ entry: LedgerEntry; replayed: boolean }> {
-  return db.transaction(async (tx) => {
-    // Locking the charge serialises concurrent refunds of it; the unique index on refund_of is
-    // the backstop that makes a second refund impossible even without the lock.
-    const [charge] = await tx.select().from(creditLedger).where(eq(creditLedger.id, input.chargeId)).for("update");
-    if (!charge || charge.kind !== "charge") throw new Error(`Ledger entry ${input.chargeId} is not a charge.`);
+  return db.transaction((tx) => refundInTransaction(tx, input));
+}
 
-    const [existing] = await tx.select().from(creditLedger).where(eq(creditLedger.refundOf, charge.id));
-    if (existing) return { entry: existing, replayed: true };
+/** refundCharge inside the caller's transaction (what the refund is for commits with it). */
+export async function refundInTransaction(
+  tx: Tx,
+  input: { chargeId: number; reason: string } & Reference,
+): Promise<{ entry: LedgerEntry; replayed: boolean }> {
+  // Locking the charge serialises concurrent refunds of it; the unique index on refund_of is
+  // the backstop that makes a second refund impossible even without the lock.
+  const [charge] = await tx.select().from(creditLedger).where(eq(creditLedger.id, input.chargeId)).for("update");
+  if (!charge || charge.kind !== "charge") throw new Error(`Ledger entry ${input.chargeId} is not a charge.`);
 
-    const amount = -charge.amount;
-    const balance = await addToBalance(tx, charge.userId, amount);
-    const [entry] = await tx
-      .insert(creditLedger)
-      .values({
-        userId: charge.userId,
-        kind: "refund",
-        amount,
-        balanceAfter: balance,
-        description: input.reason,
-        referenceType: input.referenceType ?? charge.referenceType,
-        referenceId: input.referenceId ?? charge.referenceId,
-        refundOf: charge.id,
-      })
-      .returning();
-    return { entry: entry!, replayed: false };
-  });
+  const [existing] = await tx.select().from(creditLedger).where(eq(creditLedger.refundOf, charge.id));
+  if (existing) return { entry: existing, replayed: true };
+
+  const amount = -charge.amount;
+  const balance = await addToBalance(tx, charge.userId, amount);
+  const [entry] = await tx
+    .insert(creditLedger)
+    .values({
+      userId: charge.userId,
+      kind: "refund",
+      amount,
+      balanceAfter: balance,
+      description: input.reason,
+      referenceType: input.referenceType ?? charge.referenceType,
+      referenceId: input.referenceId ?? charge.referenceId,
+      refundOf: charge.id,
+    })
+    .returning();
+  return { entry: entry!, replayed: false };
 }
 
 export async function ledgerPage(
@@ -177,7 +248,7 @@ export async function ledgerSum(db: Executor, userId: string): Promise<number> {
   return Number(row?.sum ?? 0);
 }
 
-async function findByKey(tx: Executor, userId: string, kind: "grant" | "charge", key: string) {
+async function findByKey(tx: Executor, userId: string, kind: LedgerEntry["kind"], key: string) {
   const [row] = await tx
     .select()
     .from(creditLedger)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustProxy } from "./http/client-address";
+import { isPackId, PACK_IDS, type PackId } from "./packs";
 
 /**
  * Every environment variable the server reads, validated once. Nothing is required: with none
@@ -96,6 +97,36 @@ const envSchema = z.object({
   FACE_CHECK: z.enum(["on", "off"]).default("on"),
 
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  /** Stripe Checkout for credit packs (src/server/billing). Without the secret key purchases are off. */
+  STRIPE_SECRET_KEY: optionalString,
+  /** Signs what Stripe POSTs to /api/stripe/webhook (`whsec_…`: the dashboard's endpoint, or `stripe listen`). */
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Tests only: Stripe's API at this base URL (the client's host, port and protocol): the fake. */
+  STRIPE_API_BASE: optionalString.pipe(z.url().optional()),
+  /** Pack prices in the currency's smallest unit, e.g. "starter=499,creator=1999,studio=4999". */
+  CREDIT_PACK_PRICES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const prices: Partial<Record<PackId, number>> = {};
+      for (const pair of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const [id, price] = pair.split("=").map((x) => x.trim());
+        if (!isPackId(id) || !/^\d+$/.test(price ?? "") || Number(price) < 50) {
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not <${PACK_IDS.join("|")}>=<price in cents, at least 50>` });
+          return z.NEVER;
+        }
+        prices[id] = Number(price);
+      }
+      return prices;
+    }),
+  CREDIT_PACK_CURRENCY: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, "a three-letter currency code").default("usd"),
+
+  /** Email (verification, password reset) over SMTP: smtp://user:pass@host:587 or smtps://…:465. Unset: links go to the log. */
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  EMAIL_FROM: z.string().trim().min(3).default("Avatar Studio <no-reply@localhost>"),
+  /** on: accounts may sign in and browse, but not buy or generate, until their email is verified. */
+  REQUIRE_EMAIL_VERIFICATION: z.enum(["on", "off"]).default("off"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -121,4 +152,9 @@ export function env(): Env {
 export function usesHostedInngest(e: Env): boolean {
   if (e.INNGEST_SIGNING_KEY || e.INNGEST_EVENT_KEY) return true;
   return false;
+}
+
+/** The app's public URL (links in emails, Stripe's return URLs): BETTER_AUTH_URL, else localhost. */
+export function publicUrl(e: Env): string {
+  return (e.BETTER_AUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
 }

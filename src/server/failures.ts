@@ -28,7 +28,9 @@ export type FailureCode =
   /** The workflow itself crashed past Inngest's retries (onFailure). */
   | "INTERNAL_ERROR"
   /** Unfinished long past the slowest legitimate run: ended by the sweeper. */
-  | "STUCK";
+  | "STUCK"
+  /** Ended by an operator from the console (src/server/generations/interventions.ts). */
+  | "CANCELLED";
 
 export interface FailurePolicy {
   /** Shown while the generation is in this state (and, by default, when it finally fails). */
@@ -125,7 +127,11 @@ export const FAILURES: Record<FailureCode, FailurePolicy> = {
   START_FAILED: { userMessage: "We couldn't start your generation", retryDelaysMs: [], fluxMayStandIn: false },
   INTERNAL_ERROR: { userMessage: "Something went wrong on our side", retryDelaysMs: [], fluxMayStandIn: false },
   STUCK: { userMessage: "The generation did not finish in time", retryDelaysMs: [], fluxMayStandIn: false },
+  CANCELLED: { userMessage: "Cancelled by support", retryDelaysMs: [], fluxMayStandIn: false },
 };
+
+/** What the user sees of a generation support cancelled (its refund is shown beside it). */
+export const CANCELLED_BY_SUPPORT = "Cancelled by support — credits returned";
 
 export const FAILURE_CODES = Object.keys(FAILURES) as FailureCode[];
 

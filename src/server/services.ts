@@ -1,13 +1,14 @@
 import { createAuth, type Auth } from "./auth";
 import { getDatabase, type Database } from "./db";
 import { createEngine } from "./engines";
-import { env, type Env } from "./env";
+import { env, usesHostedInngest, type Env } from "./env";
 import type { StartDeps } from "./generations/store";
 import { listenForGenerationChanges } from "./generations/live";
 import { watchProjectAvatars } from "./generations/tiles";
 import type { WorkflowDeps } from "./generations/work";
 import { inngest } from "./jobs/client";
-import { generationRequested } from "./jobs/events";
+import { generationCancelled, generationRequested } from "./jobs/events";
+import { executorRunsReader, type RunsReader } from "./jobs/runs";
 import { logger } from "./logger";
 import { createLocalStorage } from "./storage";
 
@@ -43,6 +44,10 @@ export function getServices(): Promise<Services> {
         sendEvent: async (generation) => {
           await inngest.send(generationRequested(generation));
         },
+        sendCancel: async (generationId) => {
+          await inngest.send(generationCancelled(generationId));
+        },
+        runs: localRunsReader(e),
       },
       workflow: { db, storage, engine, logger },
     };
@@ -51,4 +56,14 @@ export function getServices(): Promise<Services> {
     throw error;
   });
   return services;
+}
+
+/**
+ * The local executor's read API, where the executor runs (src/server/start.ts points INNGEST_DEV at
+ * it, after env() was first read: hence process.env). Hosted Inngest has no such API for our ids.
+ */
+function localRunsReader(e: Env): RunsReader | undefined {
+  const url = process.env.INNGEST_DEV;
+  if (usesHostedInngest(e) || !url || !/^https?:\/\//.test(url)) return undefined;
+  return executorRunsReader(url);
 }

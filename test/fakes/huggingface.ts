@@ -10,7 +10,7 @@ import sharp from "sharp";
  *   GET  /api/models/<id>?expand[]=…       Hub provider-mapping lookup (live hf-inference)
  *   POST /hf-inference/models/<id>         router route for FLUX on hf-inference
  *   POST /models/<id>                      legacy api-inference route (same FLUX queue)
- *   /__fake/enqueue|default|requests|reset control API for a separate process
+ *   /__fake/enqueue|default|requests|release|reset control API for a separate process
  * Answers are scripted per target and consumed in order; the default is a real PNG.
  * Bodies mirror the real services (endpoint toolkit turns handler exceptions into 400 {error}).
  */
@@ -29,7 +29,9 @@ export type FakeAnswer =
   | "bad-gateway-html"
   | "html-200"
   | "unknown-json"
-  | "hang";
+  | "hang"
+  /** Held open until `release()`, then a real PNG: a generation that is running for as long as a test needs. */
+  | "hold";
 
 export type FakeTarget = "photomaker" | "flux";
 
@@ -60,14 +62,16 @@ export interface FakeHuggingFace {
   setLatency(ms: number): void;
   readonly inFlight: number;
   readonly maxInFlight: number;
-  /** Clears queues, defaults and the request log, and drops hanging requests. */
+  /** Answers every held request ("hold") with its image; returns how many there were. */
+  release(): number;
+  /** Clears queues, defaults and the request log, and drops hanging and held requests. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const SIMPLE = new Set([
   "image", "b64json", "no-face", "bad-trigger", "no-input-image", "unauthorized",
-  "server-error", "bad-gateway-html", "html-200", "unknown-json", "hang",
+  "server-error", "bad-gateway-html", "html-200", "unknown-json", "hang", "hold",
 ]);
 
 export function isFakeAnswer(value: unknown): value is FakeAnswer {
@@ -91,7 +95,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }
 
-async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown, model: string, accept?: string): Promise<void> {
+async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown, model: string, accept?: string, held?: Promise<void>): Promise<void> {
   const params = ((body as { parameters?: Record<string, unknown> } | null)?.parameters ?? {}) as Record<string, unknown>;
   const png = () =>
     fakePng(params.width as number, params.height as number, `${(body as { inputs?: unknown })?.inputs}|${params.seed}`);
@@ -134,6 +138,10 @@ async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown
       return json(res, 200, { status: "done", images: "see you later" });
     case "hang":
       return; // never answered; close()/reset() destroy the socket
+    case "hold":
+      await held;
+      if (!res.destroyed) res.writeHead(200, { "content-type": "image/png" }).end(await png());
+      return;
   }
 }
 
@@ -162,10 +170,16 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
   let latencyMs = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  const held: Array<() => void> = [];
 
   const dropHanging = () => {
     for (const res of hanging) res.destroy();
     hanging.clear();
+  };
+  const release = () => {
+    const n = held.length;
+    for (const answer of held.splice(0)) answer();
+    return n;
   };
 
   async function control(path: string, body: unknown, res: ServerResponse): Promise<void> {
@@ -176,6 +190,7 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
       fake.reset();
       return json(res, 200, { ok: true });
     }
+    if (path === "/__fake/release") return json(res, 200, { ok: true, released: release() });
     if (path === "/__fake/enqueue" && Array.isArray(b.answers) && b.answers.every(isFakeAnswer)) {
       queues[target].push(...(b.answers as FakeAnswer[]));
       return json(res, 200, { ok: true, queued: queues[target].length });
@@ -221,9 +236,10 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     }
     const answer = queues[target].shift() ?? defaults[target];
     record.answer = answer;
-    if (answer === "hang") hanging.add(res);
+    if (answer === "hang" || answer === "hold") hanging.add(res);
+    const holding = answer === "hold" ? new Promise<void>((resolve) => held.push(resolve)) : undefined;
     const model = target === "flux" ? decodeURIComponent(router![1]!) : "TencentARC/PhotoMaker-V2";
-    if (answer === "hang") return answerWith(answer, res, body, model, req.headers.accept);
+    if (answer === "hang" || answer === "hold") return answerWith(answer, res, body, model, req.headers.accept, holding);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -260,6 +276,7 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     get maxInFlight() {
       return maxInFlight;
     },
+    release,
     reset() {
       queues.photomaker.length = 0;
       queues.flux.length = 0;
@@ -269,6 +286,7 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
       maxInFlight = inFlight;
       requests.length = 0; // same array: callers holding `fake.requests` see the reset
       dropHanging();
+      held.length = 0;
     },
     async close() {
       dropHanging();

@@ -18,7 +18,8 @@ import type { Engine } from "~/server/engines/types";
 import { parseEnv, type Env } from "~/server/env";
 import type { StartDeps } from "~/server/generations/store";
 import type { WorkflowDeps } from "~/server/generations/work";
-import { generationRequested } from "~/server/jobs/events";
+import { generationCancelled, generationRequested } from "~/server/jobs/events";
+import { executorRunsReader } from "~/server/jobs/runs";
 import { createGenerateAvatar } from "~/server/jobs/generate-avatar";
 import { logger } from "~/server/logger";
 import { createLocalStorage, type Storage } from "~/server/storage";
@@ -90,6 +91,7 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
   let sendEvent: StartDeps["sendEvent"] = async () => {
     throw new Error("This test app has no executor: create it with { jobs: true }");
   };
+  let control: Pick<StartDeps, "sendCancel" | "runs"> = {};
   if (opts.jobs) {
     const jobOpts = typeof opts.jobs === "object" ? opts.jobs : {};
     const workflow: WorkflowDeps = { db: handle.db, storage, engine: jobOpts.engine ?? createEngine(env), logger };
@@ -111,8 +113,14 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
     sendEvent = async (generation) => {
       await inngest.send(generationRequested(generation));
     };
+    control = {
+      sendCancel: async (generationId) => {
+        await inngest.send(generationCancelled(generationId));
+      },
+      runs: executorRunsReader(executor.url),
+    };
   }
-  const jobs: StartDeps = { db: handle.db, storage, sendEvent: (g) => sendEvent(g) };
+  const jobs: StartDeps = { db: handle.db, storage, sendEvent: (g) => sendEvent(g), ...control };
   const context = (user: Context["user"]): Context => ({ db: handle.db, env, jobs, auth, user });
 
   let adminUser: Promise<TestUser> | undefined;

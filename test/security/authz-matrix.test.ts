@@ -10,7 +10,9 @@ import { buildWorld, callPath, outcome, procedures, type World } from "./world";
  * procedure added tomorrow is in it without anyone editing this file:
  *  - every procedure taking a resource id, called by another user with the victim's real id,
  *    answers NOT_FOUND, echoes nothing of the victim's, and changes nothing of the victim's;
- *  - every procedure but the public ones answers UNAUTHORIZED to an anonymous caller.
+ *  - every procedure but the public ones answers UNAUTHORIZED to an anonymous caller;
+ *  - every admin.* procedure (and metrics.all) answers FORBIDDEN to a signed-in user, called with
+ *    the victim's real ids, and leaks and changes nothing.
  * Id fields are found in the input's JSON schema (`id`, `…Id`); the resource is the router's
  * name for `id` ("apiToken.revoke" → apiToken) and the prefix for `…Id` (projectId → project).
  * A procedure whose input can't be read (FormData) or whose id names a resource with no fixture
@@ -23,8 +25,9 @@ const PUBLIC = new Set(["system.health"]);
 const NOT_RESOURCE_IDS: Record<string, string[]> = {
   "generation.watch": ["lastEventId"], // the SSE resume cursor
 };
-/** Administrators only: a signed-in regular user gets FORBIDDEN. */
-const ADMIN_ONLY = ["admin.setPlan", "admin.grantCredits", "metrics.all"];
+/** Administrators only: a signed-in regular user gets FORBIDDEN. Every admin.* procedure is, whatever its name. */
+const ADMIN_ONLY_ELSEWHERE = ["metrics.all"];
+const isAdminOnly = (path: string) => path.startsWith("admin.") || ADMIN_ONLY_ELSEWHERE.includes(path);
 
 let world: World;
 let photo: Buffer;
@@ -36,6 +39,7 @@ afterAll(() => world?.app.close());
 
 /** How to make (or find) a real resource of the victim, by the router's name for it. */
 const victimResource: Record<string, () => Promise<string>> = {
+  user: async () => world.victim.id,
   project: async () => world.victim.ids.project!,
   generation: async () => world.victim.ids.generation!,
   avatar: async () => world.victim.ids.avatar!,
@@ -121,7 +125,7 @@ describe("authorization matrix (from the router)", () => {
     const { victim, attacker } = world;
     const before = { balance: await callPath(victim.caller, "credits.balance", undefined), projects: await callPath(victim.caller, "project.list", undefined) };
     const failures: string[] = [];
-    for (const p of plans.filter((x) => Object.keys(x.idFields).length)) {
+    for (const p of plans.filter((x) => Object.keys(x.idFields).length && !isAdminOnly(x.path))) {
       const ids: Record<string, string> = {};
       for (const [field, resource] of Object.entries(p.idFields)) ids[field] = await victimResource[resource]!();
       const input = p.build(ids);
@@ -151,14 +155,28 @@ describe("authorization matrix (from the router)", () => {
     expect(health.ok).toBe(true);
   });
 
-  it("answers FORBIDDEN to a regular user on administrator procedures", async () => {
-    const all = new Set(plans.map((p) => p.path));
-    for (const path of ADMIN_ONLY.filter((p) => all.has(p))) {
-      const p = plans.find((x) => x.path === path)!;
-      const result = await outcome(world.attacker.caller, path, p.build({}), p.type);
-      expect(result, path).toMatchObject({ ok: false, code: "FORBIDDEN" });
+  it("answers FORBIDDEN to a regular user on every administrator procedure, with the victim's ids, and leaks and changes nothing", async () => {
+    const { victim, attacker } = world;
+    const adminOnly = plans.filter((p) => isAdminOnly(p.path));
+    expect(adminOnly.length).toBeGreaterThanOrEqual(10); // admin.* really was found
+    const before = { balance: await callPath(victim.caller, "credits.balance", undefined), projects: await callPath(victim.caller, "project.list", undefined) };
+    const failures: string[] = [];
+    for (const p of adminOnly) {
+      const ids: Record<string, string> = {};
+      for (const [field, resource] of Object.entries(p.idFields)) ids[field] = await victimResource[resource]!();
+      const input = p.build(ids) as Record<string, unknown> | undefined;
+      // Procedures that name a user by email get the victim's.
+      const withEmail = input && "email" in input ? { ...input, email: victim.email } : input;
+      const result = await outcome(attacker.caller, p.path, withEmail, p.type);
+      if (result.ok || result.code !== "FORBIDDEN") failures.push(`${p.path}: ${result.ok ? "answered with data" : `${result.code} ${result.message}`}`);
+      const leaked = victim.secrets.filter((secret) => JSON.stringify(result).includes(secret));
+      if (leaked.length) failures.push(`${p.path}: leaked ${leaked.join(", ")}`);
     }
-    expect(await callPath(world.victim.caller, "credits.balance", undefined)).toEqual({ balance: 82 });
+    expect(failures).toEqual([]);
+    expect(await callPath(victim.caller, "credits.balance", undefined)).toEqual(before.balance);
+    expect(before.balance).toEqual({ balance: 82 });
+    expect(await callPath(victim.caller, "project.list", undefined)).toEqual(before.projects);
+    expect(await callPath(victim.caller, "generation.get", { id: victim.ids.generation })).toMatchObject({ status: "succeeded" });
   });
 });
 

@@ -19,6 +19,20 @@ describe("local storage", () => {
     expect(await storage.has("inputs/u1/g1/a.jpg")).toBe(false);
   });
 
+  it("lists every key under a prefix, and nothing once the prefix is deleted", async () => {
+    await storage.put("avatars/u2/a1/full.png", Buffer.from("a"));
+    await storage.put("avatars/u2/a1/thumb.webp", Buffer.from("b"));
+    await storage.put("avatars/u2/a2/full.jpg", Buffer.from("c"));
+    await storage.put("avatars/u3/a9/full.png", Buffer.from("other user"));
+    expect((await storage.list("avatars/u2/")).sort()).toEqual(["avatars/u2/a1/full.png", "avatars/u2/a1/thumb.webp", "avatars/u2/a2/full.jpg"]);
+    expect(await storage.list("avatars/nobody/")).toEqual([]);
+    expect(await storage.list("avatars/u2/a1/full.png")).toEqual([]); // a key is not a prefix
+    await storage.deletePrefix("avatars/u2/");
+    expect(await storage.list("avatars/u2/")).toEqual([]);
+    expect(await storage.list("avatars/u3/")).toEqual(["avatars/u3/a9/full.png"]);
+    await expect(storage.list("../")).rejects.toThrow(/Unsafe storage key/);
+  });
+
   it("refuses keys that could leave its directory", async () => {
     for (const key of ["../etc/passwd", "inputs/../../x", "/abs", "a//b"]) {
       await expect(storage.has(key)).rejects.toThrow(/Unsafe storage key/);

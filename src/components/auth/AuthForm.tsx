@@ -76,6 +76,11 @@ export function AuthForm({ mode, errorCode }: { mode: "sign-in" | "sign-up"; err
           required
           hint={signUp ? "At least 8 characters." : undefined}
         />
+        {signUp ? null : (
+          <p className="text-right text-sm">
+            <Link className="text-brand-700 underline" href="/forgot-password">Forgot password?</Link>
+          </p>
+        )}
         {error ? <Alert>{error}</Alert> : null}
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}

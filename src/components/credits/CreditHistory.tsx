@@ -13,6 +13,8 @@ const KIND: Record<Entry["kind"], { label: string; tone: BadgeTone }> = {
   grant: { label: "Grant", tone: "brand" },
   charge: { label: "Charge", tone: "neutral" },
   refund: { label: "Refund", tone: "success" },
+  purchase: { label: "Purchase", tone: "success" },
+  debit: { label: "Taken back", tone: "warning" },
 };
 
 /** The balance and the whole ledger, newest first, a page at a time. */
@@ -54,7 +56,7 @@ export function CreditHistory() {
               <span className="min-w-0 flex-1 break-words text-sm">{e.description}</span>
               <span className="flex items-baseline gap-3 text-sm sm:justify-end">
                 <span className={`font-semibold tabular-nums ${e.amount < 0 ? "text-slate-900" : "text-emerald-700"}`} data-testid="ledger-amount">
-                  {e.amount > 0 ? `+${e.amount}` : `−${Math.abs(e.amount)}`}
+                  {e.amount > 0 ? `+${e.amount}` : e.amount === 0 ? "0" : `−${Math.abs(e.amount)}`}
                 </span>
                 <span className="text-xs text-slate-500 tabular-nums">balance {e.balanceAfter}</span>
               </span>

@@ -1,4 +1,5 @@
 import { fluxLabel, photomakerLabel } from "~/server/engines/labels";
+import { CANCELLED_BY_SUPPORT } from "~/server/failures";
 import type { RouterOutputs } from "~/trpc/types";
 
 /** How a generation's live stage reads to a person. */
@@ -74,6 +75,7 @@ export function describeStage(g: GenerationItem, now: number): StageText {
         busy: false,
       };
     case "failed":
+      if (g.errorCode === "CANCELLED") return { title: "Cancelled", detail: CANCELLED_BY_SUPPORT, tone: "warning", busy: false };
       return { title: "Failed", detail: g.errorMessage ?? "The generation failed.", tone: "danger", busy: false };
   }
 }

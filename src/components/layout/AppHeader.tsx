@@ -1,7 +1,9 @@
 "use client";
 
 import Link from "next/link";
+import { Suspense } from "react";
 import { api } from "~/trpc/react";
+import { VerifyEmailBanner } from "../account/VerifyEmailBanner";
 import { SignOutButton } from "../auth/SignOutButton";
 
 export function AppHeader({ email }: { email: string }) {
@@ -38,6 +40,9 @@ export function AppHeader({ email }: { email: string }) {
           <SignOutButton />
         </div>
       </div>
+      <Suspense fallback={null}>
+        <VerifyEmailBanner />
+      </Suspense>
     </header>
   );
 }

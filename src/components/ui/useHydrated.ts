@@ -1,15 +1,16 @@
+"use client";
+
 import { useSyncExternalStore } from "react";
 
-const subscribe = () => () => {};
+const noSubscription = () => () => {};
 
 /**
- * False in the server's HTML and until React has hydrated the page, then true. Forms that only
- * work with JavaScript keep their submit button disabled until then, so a click on a page that
- * isn't live yet can't submit them natively.
+ * False in the server's HTML and until React has hydrated, true after: forms keep their submit
+ * disabled until their script can handle it, so a click before JavaScript loads sends nothing.
  */
 export function useHydrated(): boolean {
   return useSyncExternalStore(
-    subscribe,
+    noSubscription,
     () => true,
     () => false,
   );

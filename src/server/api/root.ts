@@ -1,6 +1,8 @@
+import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { apiTokenRouter } from "./routers/apiToken";
 import { avatarRouter } from "./routers/avatar";
+import { billingRouter } from "./routers/billing";
 import { generationRouter } from "./routers/generation";
 import { metricsRouter } from "./routers/metrics";
 import { creditsRouter } from "./routers/credits";
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   metrics: metricsRouter,
   apiToken: apiTokenRouter,
+  billing: billingRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { isAdminEmail } from "../accounts";
+import { EmailNotVerifiedError } from "../account/verification";
+import { PurchasesNotSetUpError } from "../billing/checkout";
 import type { Auth, SessionUser } from "../auth";
 import { InsufficientCreditsError } from "../credits";
 import type { Database } from "../db/client";
@@ -85,6 +87,8 @@ function mapDomainErrors<R extends { ok: boolean; error?: { cause?: unknown } }>
       cause,
     });
   }
+  if (cause instanceof EmailNotVerifiedError) throw new TRPCError({ code: "FORBIDDEN", message: cause.message, cause });
+  if (cause instanceof PurchasesNotSetUpError) throw new TRPCError({ code: "PRECONDITION_FAILED", message: cause.message, cause });
   if (cause instanceof GenerationStartError) {
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
   }

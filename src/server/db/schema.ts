@@ -90,6 +90,8 @@ export interface GenerationAttempt {
   startedAt: string;
   durationMs: number;
   errorCode: string | null;
+  /** The image service's HTTP status, when it answered one (absent on older rows and offline). */
+  httpStatus?: number | null;
   /** Wait before the next attempt, when one follows. */
   retryDelayMs: number | null;
   /** Who served it (huggingface, replicate, offline) and what ran; absent on attempts recorded before. */
@@ -241,16 +243,23 @@ export const creditBalances = pgTable(
   (t) => [check("credit_balances_non_negative", sql`${t.balance} >= 0`)],
 );
 
-export const ledgerKindEnum = pgEnum("ledger_kind", ["grant", "charge", "refund"]);
+/**
+ * purchase: credits bought (Stripe Checkout); debit: credits taken back (an administrator, a
+ * refunded purchase), negative like a charge.
+ */
+export const ledgerKindEnum = pgEnum("ledger_kind", ["grant", "charge", "refund", "purchase", "debit"]);
 
-/** Append-only: rows are inserted, never updated or deleted (except with their user). */
+/**
+ * Append-only: rows are inserted, never updated or deleted, except when their user deletes the
+ * account (src/server/account/delete.ts): then every entry goes but the purchases and their
+ * refunds, kept for accounting with the user id replaced by an anonymous one. So user_id has no
+ * foreign key (it may name no account any more).
+ */
 export const creditLedger = pgTable(
   "credit_ledger",
   {
     id: serial("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => user.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
     kind: ledgerKindEnum("kind").notNull(),
     /** Signed: grants and refunds are positive, charges negative. */
     amount: integer("amount").notNull(),
@@ -262,7 +271,7 @@ export const creditLedger = pgTable(
     idempotencyKey: text("idempotency_key"),
     /** Refunds: the charge they return. Unique, so a charge is refunded at most once. */
     refundOf: integer("refund_of").references((): AnyPgColumn => creditLedger.id),
-    /** Grants: who granted (an admin's user id, or "cli:<os user>"). */
+    /** Grants and debits: who gave or took (an admin's user id, or "cli:<os user>"). */
     grantedBy: text("granted_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -270,9 +279,12 @@ export const creditLedger = pgTable(
     index("credit_ledger_user_idx").on(t.userId, t.id),
     uniqueIndex("credit_ledger_idempotency_uq").on(t.userId, t.kind, t.idempotencyKey),
     uniqueIndex("credit_ledger_refund_once_uq").on(t.refundOf),
+    // ::text: the kinds are compared as text, so a kind added to the enum can be named here in
+    // the same migration (a new enum value can't be used before its transaction commits). A debit
+    // may be 0: a refunded purchase whose credits were all spent still says so in the ledger.
     check(
       "credit_ledger_sign",
-      sql`(${t.kind} = 'charge' AND ${t.amount} < 0) OR (${t.kind} <> 'charge' AND ${t.amount} > 0)`,
+      sql`(${t.kind}::text = 'charge' AND ${t.amount} < 0) OR (${t.kind}::text = 'debit' AND ${t.amount} <= 0) OR (${t.kind}::text NOT IN ('charge', 'debit') AND ${t.amount} > 0)`,
     ),
     check("credit_ledger_refund_names_charge", sql`(${t.kind} = 'refund') = (${t.refundOf} IS NOT NULL)`),
   ],
@@ -292,3 +304,59 @@ export const rateLimitHits = pgTable(
   (t) => [index("rate_limit_hits_key_at_idx").on(t.key, t.at)],
 );
 
+/**
+ * One Stripe Checkout purchase of a credit pack: written with its ledger grant (the session id is
+ * the grant's idempotency key, so a replayed webhook grants nothing more), and what refunds took
+ * back. Kept for accounting when the buyer deletes the account (user id anonymised, like the ledger).
+ */
+export const creditPurchases = pgTable(
+  "credit_purchases",
+  {
+    /** The Checkout Session (cs_…). */
+    sessionId: text("session_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    pack: text("pack").notNull(),
+    credits: integer("credits").notNull(),
+    /** What was paid, in the currency's smallest unit. */
+    amountTotal: integer("amount_total").notNull(),
+    currency: text("currency").notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    ledgerEntryId: integer("ledger_entry_id").references(() => creditLedger.id),
+    /** Refunded so far (Stripe's charge.amount_refunded), the credits that refund owes back, and how many of those could not be taken (already spent). */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
+    creditsReversed: integer("credits_reversed").notNull().default(0),
+    creditsUncollected: integer("credits_uncollected").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("credit_purchases_user_idx").on(t.userId), uniqueIndex("credit_purchases_payment_intent_uq").on(t.paymentIntentId)],
+);
+
+/* ---------- operations ---------- */
+
+/**
+ * Every operator action (console and CLI): who, when, what, why, and the state before and after.
+ * Append-only: a trigger (drizzle/ migration) refuses UPDATE and DELETE. No foreign keys, so an
+ * entry outlives what it names; it holds ids and figures, never a person's email or photos.
+ */
+export const adminAudit = pgTable(
+  "admin_audit",
+  {
+    id: serial("id").primaryKey(),
+    /** "admin:<user id>" or "cli:<os user>". */
+    actor: text("actor").notNull(),
+    /** What was done, e.g. "credits.grant", "generation.cancel" (AUDIT_ACTIONS in src/server/admin/audit.ts). */
+    action: text("action").notNull(),
+    targetUserId: text("target_user_id"),
+    targetGenerationId: text("target_generation_id"),
+    reason: text("reason").notNull(),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("admin_audit_created_idx").on(t.createdAt),
+    index("admin_audit_user_idx").on(t.targetUserId),
+    index("admin_audit_generation_idx").on(t.targetGenerationId),
+  ],
+);

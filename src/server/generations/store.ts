@@ -6,6 +6,7 @@ import { generations, type GenerationAttempt, type PhotoFaceRecord, type StageDe
 import { FAILURES, refundMessage, type FailureCode } from "../failures";
 import { TIER_MODELS, type Tier } from "../tiers";
 import { storageKeys, type Storage } from "../storage";
+import type { RunsReader } from "../jobs/runs";
 import type { GenerationSettings } from "./settings";
 
 /** The generation row's life: created with its charge, moved through stages, ended exactly once. */
@@ -29,6 +30,10 @@ export interface StartDeps {
   storage: Storage;
   /** Sends the Inngest event that starts the workflow. */
   sendEvent(generation: Generation): Promise<void>;
+  /** Sends the event that cancels a generation's run (generate-avatar's `cancelOn`); absent where no workflow engine is connected. */
+  sendCancel?(generationId: string): Promise<void>;
+  /** Reads a generation's runs (the local executor's read API); absent on hosted Inngest. */
+  runs?: RunsReader;
 }
 
 export class GenerationStartError extends Error {
@@ -131,15 +136,21 @@ export async function setStage(db: Database, id: string, stage: Generation["stag
   return row;
 }
 
-/** Appends an engine attempt and its step timing (one statement: it runs once per attempt). */
-export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt, timing: { step: string; ms: number }) {
-  await db
+/**
+ * Appends an engine attempt and its step timing (one statement: it runs once per attempt), and
+ * answers whether it was cancelled meanwhile (by support, or with its account).
+ */
+export async function recordAttempt(db: Database, id: string, attempt: GenerationAttempt, timing: { step: string; ms: number }): Promise<{ cancelled: boolean }> {
+  const [row] = await db
     .update(generations)
     .set({
       attempts: sql`${generations.attempts} || ${JSON.stringify([attempt])}::jsonb`,
       stepTimings: sql`${generations.stepTimings} || ${JSON.stringify({ [timing.step]: Math.round(timing.ms) })}::jsonb`,
     })
-    .where(eq(generations.id, id));
+    .where(eq(generations.id, id))
+    .returning({ status: generations.status, errorCode: generations.errorCode });
+  // No row: the account was deleted meanwhile (its generations with it).
+  return { cancelled: !row || (row.status === "failed" && row.errorCode === "CANCELLED") };
 }
 
 /** Puts the wait before the next attempt on the latest attempt. */

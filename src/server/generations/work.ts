@@ -9,6 +9,7 @@ import { FAILURES, GenerationFailure, type FailureCode } from "../failures";
 import type { Logger } from "../logger";
 import { storageKeys, type Storage } from "../storage";
 import { engineInputFrom, type GenerationSettings } from "./settings";
+import { insertAvatarUnlessCancelled } from "./interventions";
 import { getGeneration, noteRetryDelay, recordAttempt, recordStepTimings, setStage, type Generation } from "./store";
 
 /**
@@ -72,6 +73,7 @@ export async function runEngineAttempt(
   const started = Date.now();
   let outcome: EngineOutcome;
   let ran: Pick<GenerationAttempt, "version" | "predictionId"> & { model?: string } = {};
+  let httpStatus: number | null = null;
   const progress = stageFollower(deps.db, id);
   try {
     const input = await engineInput(deps.storage, generation);
@@ -98,6 +100,7 @@ export async function runEngineAttempt(
     if (!(error instanceof GenerationFailure)) throw error; // unexpected: let Inngest retry the step
     outcome = { ok: false, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
     ran = { predictionId: error.predictionId ?? null };
+    httpStatus = error.status ?? null;
     log.warn({ code: error.code, status: error.status, detail: error.detail, ms: Date.now() - started }, "engine failed");
   } finally {
     await progress.settled();
@@ -109,13 +112,16 @@ export async function runEngineAttempt(
     startedAt: new Date(started).toISOString(),
     durationMs: ms,
     errorCode: outcome.ok ? null : outcome.code,
+    httpStatus,
     retryDelayMs: null,
     provider: deps.engine.name,
     model: ran.model ?? deps.engine.models[which].model,
     version: ran.version ?? null,
     predictionId: ran.predictionId ?? null,
   };
-  await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
+  const { cancelled } = await recordAttempt(deps.db, id, record, { step: `${which}-${attempt}`, ms });
+  // Support cancelled it while the engine worked (its run is cancelled too): the image is nobody's.
+  if (cancelled && outcome.ok) await deps.storage.delete(outcome.resultKey);
   return outcome;
 }
 
@@ -178,36 +184,37 @@ export async function saveAvatar(deps: WorkflowDeps, id: string, outcome: Extrac
   await deps.storage.put(imageKey, bytes);
   await deps.storage.put(thumbnailKey, thumbnail);
   const likeness = await measuring;
-  const inserted = await deps.db
-    .insert(avatars)
-    .values({
-      id: avatarId,
-      generationId: id,
-      userId: generation.userId,
-      projectId: generation.projectId,
-      imageKey,
-      thumbnailKey,
-      width: meta.width,
-      height: meta.height,
-      engine: outcome.engine,
-      model: outcome.model,
-      provider: outcome.provider ?? null,
-      modelVersion: outcome.version ?? null,
-      predictionId: outcome.predictionId ?? null,
-      modelWidth: outcome.modelWidth ?? meta.width,
-      modelHeight: outcome.modelHeight ?? meta.height,
-      offlinePreview: outcome.offlinePreview,
-      // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
-      identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",
-      likeness: likeness.likeness,
-      likenessStatus: likeness.status,
-    })
-    .onConflictDoNothing({ target: avatars.generationId })
-    .returning({ id: avatars.id });
-  if (inserted.length === 0) {
-    // A previous run of this step already saved it (the process died before it was memoised).
+  const added = await insertAvatarUnlessCancelled(deps.db, {
+    id: avatarId,
+    generationId: id,
+    userId: generation.userId,
+    projectId: generation.projectId,
+    imageKey,
+    thumbnailKey,
+    width: meta.width,
+    height: meta.height,
+    engine: outcome.engine,
+    model: outcome.model,
+    provider: outcome.provider ?? null,
+    modelVersion: outcome.version ?? null,
+    predictionId: outcome.predictionId ?? null,
+    modelWidth: outcome.modelWidth ?? meta.width,
+    modelHeight: outcome.modelHeight ?? meta.height,
+    offlinePreview: outcome.offlinePreview,
+    // Outcomes memoised before `via` existed: FLUX results are keyed "flux-<attempt>".
+    identityPreserving: (outcome.via ?? (outcome.resultKey.includes("/flux-") ? "flux" : "photomaker")) === "photomaker",
+    likeness: likeness.likeness,
+    likenessStatus: likeness.status,
+  });
+  if (added !== "added") {
+    // A previous run of this step already saved it (the process died before it was memoised),
+    // or support cancelled the generation meanwhile: these files belong to nobody.
     await deps.storage.delete(imageKey);
     await deps.storage.delete(thumbnailKey);
+    if (added === "cancelled") {
+      await deps.storage.delete(outcome.resultKey);
+      return { saved: false as const, code: "CANCELLED" as const };
+    }
   }
   // The likeness's own time is kept beside the whole step's (which includes it).
   const measured: Record<string, number> = likeness.ms === null ? {} : { likeness: likeness.ms };

@@ -10,7 +10,7 @@ import {
   type EngineOutcome,
   type WorkflowDeps,
 } from "../generations/work";
-import { GENERATION_REQUESTED } from "./events";
+import { GENERATION_CANCELLED, GENERATION_REQUESTED } from "./events";
 
 /**
  * generate-avatar: the story of one paid generation.
@@ -29,6 +29,9 @@ export function createGenerateAvatar(inngest: Inngest, getDeps: () => Promise<Wo
       priority: { run: "event.data.priority" },
       // Retries here cover crashes and bugs; engine failures follow FAILURES' policies below.
       retries: 2,
+      // An operator's cancel (generations/interventions.ts) ends the run; the generation is already
+      // failed and refunded by then, and a step still in flight finds it so.
+      cancelOn: [{ event: GENERATION_CANCELLED, match: "data.generationId" }],
       onFailure: async ({ event }) => {
         const deps = await getDeps();
         await failGeneration(deps, String(event.data.event.data.generationId), "INTERNAL_ERROR");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -15,6 +15,11 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Removes everything under a prefix ("inputs/u1/g1/"). */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Every key under a prefix ("avatars/u1/"), in no particular order; [] when there is none.
+   * (Object storage: ListObjectsV2 with the prefix; deletePrefix is then this plus DeleteObjects.)
+   */
+  list(prefix: string): Promise<string[]>;
 }
 
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -63,6 +68,20 @@ export function createLocalStorage(rootDir: string): Storage {
     async deletePrefix(prefix) {
       await rm(resolve(prefix), { recursive: true, force: true });
     },
+    async list(prefix) {
+      const dir = resolve(prefix);
+      let entries;
+      try {
+        entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+        throw error;
+      }
+      // Keys use "/" whatever the platform; a put's temporary file is not an object yet.
+      return entries
+        .filter((e) => e.isFile() && !e.name.endsWith(".tmp"))
+        .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
+    },
   };
 }
 
@@ -76,4 +95,6 @@ export const storageKeys = {
   workOf: (userId: string, generationId: string) => `work/${userId}/${generationId}/`,
   avatarFull: (userId: string, avatarId: string, ext: string) => `avatars/${userId}/${avatarId}/full.${ext}`,
   avatarThumb: (userId: string, avatarId: string) => `avatars/${userId}/${avatarId}/thumb.webp`,
+  /** Every prefix a user's objects live under: deleting these deletes all of them (account deletion). */
+  userPrefixes: (userId: string) => [`inputs/${userId}/`, `work/${userId}/`, `avatars/${userId}/`],
 };

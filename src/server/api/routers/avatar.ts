@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requireVerifiedEmail } from "../../account/verification";
 import { faceRoomFor } from "../../faces";
 import { deleteAvatar } from "../../generations/avatars";
 import { parseGenerationForm } from "../../generations/form";
@@ -10,6 +11,7 @@ import { createTRPCRouter, protectedProcedure } from "../trpc";
 export const avatarRouter = createTRPCRouter({
   /** FormData: projectId, photo0…photo3, name, prompt, persona, attributes, style, tier… */
   generateWithPhotoMaker: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+    await requireVerifiedEmail(ctx.db, ctx.env, ctx.user.id);
     const request = await parseGenerationForm(input);
     const result = await submitGeneration({ ...ctx.jobs, faces: faceRoomFor(ctx.env) }, ctx.user.id, request);
     return {

@@ -1,5 +1,6 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { requireVerifiedEmail } from "../../account/verification";
 import { BadInputError } from "../../errors";
 import { readPhotos } from "../../generations/form";
 import { watchProjectGenerations } from "../../generations/live";
@@ -36,6 +37,7 @@ export const generationRouter = createTRPCRouter({
 
   /** FormData: generationId, photo0…photo3 (sent again), optional idempotencyKey. */
   retry: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
+    await requireVerifiedEmail(ctx.db, ctx.env, ctx.user.id);
     const generationId = input.get("generationId");
     if (typeof generationId !== "string" || !generationId) {
       throw new BadInputError("generationId: Which generation should run again?", "generationId");
