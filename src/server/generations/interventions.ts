@@ -2,7 +2,6 @@ import { eq, sql } from "drizzle-orm";
 import { recordAudit, type Actor } from "../admin/audit";
 import { getBalance, refundInTransaction } from "../credits";
 import type { Database } from "../db/client";
-import { rowsOf } from "../db/rows";
 import { avatars, creditLedger, generations } from "../db/schema";
 import { BadInputError, NotFoundError } from "../errors";
 import { isFailureCode, refundMessage } from "../failures";
@@ -163,27 +162,23 @@ export async function refundGenerationByHand(db: Database, id: string, by: Actor
 }
 
 /**
- * The workflow's save step adds the avatar in one statement that locks the generation row and
+ * The workflow's save step adds the avatar in a transaction that locks the generation row and
  * adds nothing once support cancelled it: a cancel either sees the avatar (and finishes the
- * generation instead) or comes first (and no avatar is ever added).
+ * generation instead) or comes first (and no avatar is ever added). Every column of the avatar
+ * goes in, whatever columns the table grows.
  */
 export async function insertAvatarUnlessCancelled(db: Database, v: typeof avatars.$inferInsert): Promise<"added" | "exists" | "cancelled"> {
-  const result = await db.execute(sql`
-    with g as (
-      select id from ${generations}
-      where id = ${v.generationId} and not (status = 'failed' and coalesce(error_code, '') = 'CANCELLED')
-      for update
-    )
-    insert into ${avatars} (id, generation_id, user_id, project_id, image_key, thumbnail_key, width, height, engine, model,
-      offline_preview, identity_preserving, likeness, likeness_status)
-    select ${v.id}, g.id, ${v.userId}, ${v.projectId}, ${v.imageKey}, ${v.thumbnailKey}, ${v.width}::int, ${v.height}::int,
-      ${v.engine}::image_engine, ${v.model}, ${v.offlinePreview ?? false}::boolean, ${v.identityPreserving ?? true}::boolean,
-      ${v.likeness ?? null}::int, ${v.likenessStatus ?? "unmeasured"}::likeness_status
-    from g
-    on conflict (generation_id) do nothing
-    returning id`);
-  if (rowsOf(result).length > 0) return "added";
-  return (await hasAvatar(db, v.generationId)) ? "exists" : "cancelled";
+  return db.transaction(async (tx) => {
+    // The row lock orders this against a cancel of the same generation (it updates that row).
+    const [g] = await tx
+      .select({ status: generations.status, errorCode: generations.errorCode })
+      .from(generations)
+      .where(eq(generations.id, v.generationId))
+      .for("update");
+    if (!g || (g.status === "failed" && g.errorCode === "CANCELLED")) return "cancelled";
+    const inserted = await tx.insert(avatars).values(v).onConflictDoNothing({ target: avatars.generationId }).returning({ id: avatars.id });
+    return inserted.length > 0 ? "added" : "exists";
+  });
 }
 
 /** Failed, charged, and no refund of that charge in the ledger: should never exist. */
