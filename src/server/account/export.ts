@@ -4,6 +4,7 @@ import { getBalance } from "../credits";
 import type { Database } from "../db/client";
 import { avatars, creditLedger, generations, projects, user } from "../db/schema";
 import type { GenerationSettings } from "../generations/settings";
+import { settingsView } from "../generations/views";
 import type { Storage } from "../storage";
 
 /**
@@ -89,20 +90,7 @@ async function* exportFiles(deps: { db: Database; storage: Storage }, userId: st
             name: s.name,
             tier: g.tier,
             status: g.status,
-            settings: {
-              prompt: s.prompt,
-              negativePrompt: s.negativePrompt,
-              personaName: s.personaName,
-              personaAge: s.personaAge,
-              gender: s.gender,
-              ageRange: s.ageRange,
-              ethnicity: s.ethnicity,
-              style: s.style,
-              styleStrength: s.styleStrength,
-              seed: s.seed,
-              width: s.width,
-              height: s.height,
-            },
+            settings: settingsView(s),
             creditCost: g.creditCost,
             refundedCredits: g.refundedCredits,
             engine: g.engine,

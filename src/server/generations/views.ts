@@ -27,21 +27,7 @@ export function generationView(row: Generation) {
     faces: row.faces,
     photoCount: row.photoCount,
     attempts: row.attempts,
-    settings: {
-      prompt: s.prompt,
-      negativePrompt: s.negativePrompt,
-      personaName: s.personaName,
-      personaAge: s.personaAge,
-      gender: s.gender,
-      ageRange: s.ageRange,
-      ethnicity: s.ethnicity,
-      style: s.style,
-      styleNotes: s.styleNotes ?? null,
-      styleStrength: s.styleStrength,
-      seed: s.seed,
-      width: s.width,
-      height: s.height,
-    },
+    settings: settingsView(s),
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
@@ -50,6 +36,25 @@ export function generationView(row: Generation) {
 }
 
 export type GenerationView = ReturnType<typeof generationView>;
+
+/** What the user asked for, as they may see it again (never the built prompts or model keys). */
+export function settingsView(s: GenerationSettings) {
+  return {
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt,
+    personaName: s.personaName,
+    personaAge: s.personaAge,
+    gender: s.gender,
+    ageRange: s.ageRange,
+    ethnicity: s.ethnicity,
+    style: s.style,
+    styleNotes: s.styleNotes ?? null,
+    styleStrength: s.styleStrength,
+    seed: s.seed,
+    width: s.width,
+    height: s.height,
+  };
+}
 
 export async function getOwnedGeneration(db: Database, userId: string, id: string): Promise<Generation> {
   const [row] = await db
