@@ -41,3 +41,58 @@ export async function serveRoutes(routes: Route[], port = 0): Promise<{ server: 
     },
   };
 }
+
+/**
+ * The control API the engine fakes share: answers scripted per target, consumed in order, and a
+ * default for when the queue is empty. Handles /__fake/reset, /__fake/enqueue and /__fake/default;
+ * false for any other path (the fake's own controls).
+ */
+export function scriptedAnswerControl<Answer, Target extends string>(
+  script: { queues: Record<Target, Answer[]>; defaults: Record<Target, Answer>; isAnswer(value: unknown): boolean; reset(): void },
+  path: string,
+  body: { answers?: unknown; answer?: unknown },
+  target: Target,
+  res: ServerResponse,
+): boolean {
+  if (path === "/__fake/reset") {
+    script.reset();
+    return sendJson(res, 200, { ok: true });
+  }
+  if (path === "/__fake/enqueue" && Array.isArray(body.answers) && body.answers.every((a) => script.isAnswer(a))) {
+    script.queues[target].push(...(body.answers as Answer[]));
+    return sendJson(res, 200, { ok: true, queued: script.queues[target].length });
+  }
+  if (path === "/__fake/default" && script.isAnswer(body.answer)) {
+    script.defaults[target] = body.answer as Answer;
+    return sendJson(res, 200, { ok: true });
+  }
+  return false;
+}
+
+/**
+ * A fake as its own process, for the browser tests' servers: `--port N` (else `defaultPort`),
+ * one JSON line describing it once listening, closed on SIGINT/SIGTERM.
+ */
+export async function runFakeCli<F extends { close(): Promise<void> }>(
+  defaultPort: number,
+  start: (port: number) => Promise<F>,
+  describe: (fake: F) => Record<string, unknown>,
+): Promise<void> {
+  const args = process.argv.slice(2);
+  const portArg = args[args.indexOf("--port") + 1];
+  const port = args.includes("--port") && portArg ? Number(portArg) : defaultPort;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`invalid --port ${portArg}`);
+    process.exit(2);
+  }
+  const fake = await start(port);
+  console.log(JSON.stringify(describe(fake)));
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    fake.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

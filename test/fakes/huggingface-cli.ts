@@ -6,24 +6,7 @@
  * Point the app at it with PHOTOMAKER_ENDPOINT_URL=<photomakerUrl>,
  * HUGGINGFACE_HOSTS_OVERRIDE=<url>, FLUX_PROVIDER=hf-inference and any HUGGINGFACE_API_KEY.
  */
+import { runFakeCli } from "./http";
 import { startFakeHuggingFace } from "./huggingface";
 
-const args = process.argv.slice(2);
-const portArg = args[args.indexOf("--port") + 1];
-const port = args.includes("--port") && portArg ? Number(portArg) : 9400;
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`invalid --port ${portArg}`);
-  process.exit(2);
-}
-
-const fake = await startFakeHuggingFace({ port });
-console.log(JSON.stringify({ url: fake.url, photomakerUrl: fake.photomakerUrl }));
-
-let closing = false;
-const stop = () => {
-  if (closing) return;
-  closing = true;
-  fake.close().then(() => process.exit(0), () => process.exit(1));
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+await runFakeCli(9400, (port) => startFakeHuggingFace({ port }), (fake) => ({ url: fake.url, photomakerUrl: fake.photomakerUrl }));

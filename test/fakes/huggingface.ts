@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+import { scriptedAnswerControl } from "./http";
 
 /**
  * A faithful fake of what our Hugging Face engine talks to, on 127.0.0.1:
@@ -186,19 +187,8 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     const b = (body ?? {}) as { answers?: unknown; answer?: unknown; target?: unknown };
     const target: FakeTarget = b.target === "flux" ? "flux" : "photomaker";
     if (path === "/__fake/requests") return json(res, 200, requests);
-    if (path === "/__fake/reset") {
-      fake.reset();
-      return json(res, 200, { ok: true });
-    }
     if (path === "/__fake/release") return json(res, 200, { ok: true, released: release() });
-    if (path === "/__fake/enqueue" && Array.isArray(b.answers) && b.answers.every(isFakeAnswer)) {
-      queues[target].push(...(b.answers as FakeAnswer[]));
-      return json(res, 200, { ok: true, queued: queues[target].length });
-    }
-    if (path === "/__fake/default" && isFakeAnswer(b.answer)) {
-      defaults[target] = b.answer;
-      return json(res, 200, { ok: true });
-    }
+    if (scriptedAnswerControl({ queues, defaults, isAnswer: isFakeAnswer, reset: () => fake.reset() }, path, b, target, res)) return;
     return json(res, 400, { error: `bad control request ${path}` });
   }
 

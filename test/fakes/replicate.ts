@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fakePng } from "./huggingface";
+import { scriptedAnswerControl } from "./http";
 
 /**
  * A faithful fake of Replicate's HTTP API (https://replicate.com/docs/reference/http), on 127.0.0.1:
@@ -408,18 +409,7 @@ export async function startFakeReplicate(options: { port?: number; processingMs?
         files: fake.liveFiles(),
       });
     }
-    if (path === "/__fake/reset") {
-      fake.reset();
-      return json(res, 200, { ok: true });
-    }
-    if (path === "/__fake/enqueue" && Array.isArray(body.answers) && body.answers.every(isFakeReplicateAnswer)) {
-      queues[target].push(...(body.answers as FakeReplicateAnswer[]));
-      return json(res, 200, { ok: true, queued: queues[target].length });
-    }
-    if (path === "/__fake/default" && isFakeReplicateAnswer(body.answer)) {
-      defaults[target] = body.answer;
-      return json(res, 200, { ok: true });
-    }
+    if (scriptedAnswerControl({ queues, defaults, isAnswer: isFakeReplicateAnswer, reset: () => fake.reset() }, path, body, target, res)) return;
     return json(res, 400, { error: `bad control request ${path}` });
   }
 
