@@ -85,7 +85,7 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
   /** Another S3-compatible server: https://<account>.r2.cloudflarestorage.com, http://minio:9000, … */
-  AWS_ENDPOINT_URL_S3: optionalString.pipe(z.url().optional()),
+  AWS_ENDPOINT_URL_S3: optionalString.pipe(z.url({ protocol: /^https?$/, error: "an http(s) URL, e.g. https://<account>.r2.cloudflarestorage.com or http://minio:9000" }).optional()),
   /**
    * How avatar images reach the browser: stream (through this server) or redirect (a 302 to a
    * presigned bucket URL valid for minutes, after the same owner check; needs S3_BUCKET).

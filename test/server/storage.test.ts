@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "~/server/env";
-import { createLocalStorage, createStorage, type Storage } from "~/server/storage";
+import { createLocalStorage, createStorage, imageOrigins, type Storage } from "~/server/storage";
 import { createS3Storage } from "~/server/storage/s3";
 import { startS3Server, type TestS3 } from "../helpers/s3";
 
@@ -145,5 +145,43 @@ describe("createStorage", () => {
     } finally {
       rmSync(local, { recursive: true, force: true });
     }
+  });
+});
+
+describe("object storage configuration", () => {
+  const s3Env = { S3_BUCKET: "avatars-prod", AWS_REGION: "eu-west-1" };
+
+  it("reads the bucket settings, with path style off and streaming by default", () => {
+    const e = parseEnv({ ...s3Env, S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "avatar-studio/", AWS_ENDPOINT_URL_S3: "http://minio:9000" });
+    expect(e).toMatchObject({ S3_BUCKET: "avatars-prod", S3_FORCE_PATH_STYLE: true, S3_PREFIX: "avatar-studio/", AWS_ENDPOINT_URL_S3: "http://minio:9000", IMAGE_DELIVERY: "stream" });
+    expect(parseEnv(s3Env).S3_FORCE_PATH_STYLE).toBe(false);
+    expect(parseEnv({}).S3_BUCKET).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...s3Env, S3_FORCE_PATH_STYLE: "yes" }, /S3_FORCE_PATH_STYLE: S3_FORCE_PATH_STYLE must be "true" or "false"/],
+    [{ IMAGE_DELIVERY: "redirect" }, /IMAGE_DELIVERY: redirect needs object storage: set S3_BUCKET/],
+    [{ ...s3Env, IMAGE_DELIVERY: "cdn" }, /IMAGE_DELIVERY: IMAGE_DELIVERY must be "stream" or "redirect"/],
+    [{ S3_BUCKET: "avatars-prod" }, /AWS_REGION: required with S3_BUCKET/],
+    [{ ...s3Env, AWS_ACCESS_KEY_ID: "AKIA123" }, /AWS_SECRET_ACCESS_KEY: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together/],
+    [{ ...s3Env, AWS_SECRET_ACCESS_KEY: "secret" }, /AWS_ACCESS_KEY_ID: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together/],
+    [{ ...s3Env, AWS_ENDPOINT_URL_S3: "minio:9000" }, /AWS_ENDPOINT_URL_S3: an http\(s\) URL/],
+    [{ ...s3Env, S3_BUCKET: "My_Bucket" }, /S3_BUCKET: a bucket name/],
+    [{ ...s3Env, S3_PREFIX: "../other-app" }, /S3_PREFIX: path segments ending in "\/"/],
+  ])("refuses %o with an error naming the problem", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it("lets the bucket's origin into img-src only for redirect delivery, as the SDK addresses it", async () => {
+    const keys = { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" };
+    expect(await imageOrigins(parseEnv({ ...s3Env, ...keys }))).toEqual([]);
+    expect(await imageOrigins(parseEnv({}))).toEqual([]);
+    expect(await imageOrigins(parseEnv({ ...s3Env, ...keys, IMAGE_DELIVERY: "redirect" }))).toEqual(["https://avatars-prod.s3.eu-west-1.amazonaws.com"]);
+    expect(
+      await imageOrigins(parseEnv({ ...keys, S3_BUCKET: "avatars", AWS_REGION: "auto", AWS_ENDPOINT_URL_S3: "https://acc123.r2.cloudflarestorage.com", IMAGE_DELIVERY: "redirect" })),
+    ).toEqual(["https://avatars.acc123.r2.cloudflarestorage.com"]);
+    expect(
+      await imageOrigins(parseEnv({ ...keys, S3_BUCKET: "avatars", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_S3: "http://minio.internal:9000", S3_FORCE_PATH_STYLE: "true", IMAGE_DELIVERY: "redirect" })),
+    ).toEqual(["http://minio.internal:9000"]);
   });
 });
