@@ -2,7 +2,7 @@
 const nextConfig = {
   // Native or stateful server packages stay outside the bundle: the PGlite instance in particular
   // must be the one the server script opened (see src/server/db/index.ts).
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "sharp", "inngest"],
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "sharp", "inngest", "@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
   poweredByHeader: false,
   // The build type-checks the app; tests and scripts are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.app.json" },

@@ -15,7 +15,7 @@ import { migrateDatabase, openDatabase } from "../../src/server/db/client";
 import { seedModels } from "../../src/server/db/seed";
 import { parseEnv } from "../../src/server/env";
 import { createProject } from "../../src/server/projects";
-import { createLocalStorage } from "../../src/server/storage";
+import { createStorage } from "../../src/server/storage";
 import { seedAvatars } from "../../test/helpers/seed-avatars";
 
 const AVATARS = 200;
@@ -45,7 +45,7 @@ try {
   await seedAvatars(db, userId, project.id, AVATARS);
 
   const listPath = `/api/trpc/avatar.list?input=${encodeURIComponent(JSON.stringify({ json: { projectId: project.id } }))}`;
-  const deps = { db, env, auth, jobs: { db, storage: createLocalStorage(env.STORAGE_DIR), sendEvent: async () => {} } };
+  const deps = { db, env, auth, jobs: { db, storage: createStorage(env), sendEvent: async () => {} } };
   const res = await handleTRPCRequest(new Request(`${origin}${listPath}`, { headers: { cookie } }), deps);
   const body = await res.text();
   if (res.status !== 200) throw new Error(`avatar.list answered ${res.status}: ${body.slice(0, 500)}`);

@@ -23,7 +23,7 @@ import { listenForGenerationChanges, onGenerationChanged } from "../../src/serve
 import { generationRequested } from "../../src/server/jobs/events";
 import { createGenerateAvatar } from "../../src/server/jobs/generate-avatar";
 import { createProject } from "../../src/server/projects";
-import { createLocalStorage } from "../../src/server/storage";
+import { createStorage } from "../../src/server/storage";
 import { machineBusyMs, median, percentile, round } from "./stats";
 
 /**
@@ -107,7 +107,7 @@ export async function benchOrchestrationLevel(concurrency: number, seconds: numb
   const photo = await sharp({ create: { width: 512, height: 512, channels: 3, background: "#caa" } }).jpeg().toBuffer();
 
   const engineMs = new Map<number, number>();
-  const storage = createLocalStorage(storageDir);
+  const storage = createStorage(env);
   // Logs are written (their cost is part of the overhead) but to /dev/null, not the table.
   const logger = pino({ level: "info" }, pino.destination("/dev/null"));
   // faces: undefined = as FACE_CHECK says (on by default), null = not measured.

@@ -71,6 +71,26 @@ const envSchema = z.object({
   DATA_DIR: z.string().default(".data"),
   /** Generated images and temporary input photos (a local directory behind src/server/storage). */
   STORAGE_DIR: z.string().default(".data/storage"),
+  /**
+   * Object storage instead of STORAGE_DIR (src/server/storage/s3.ts): AWS S3, Cloudflare R2, MinIO
+   * or any S3-compatible server. The AWS_* variables below are the SDK's own names.
+   */
+  S3_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name: 3–63 lowercase letters, digits, dots and hyphens").optional()),
+  /** Keys go under this prefix in the bucket (one bucket shared by several apps), e.g. "avatar-studio/". */
+  S3_PREFIX: optionalString.pipe(z.string().regex(/^([A-Za-z0-9_.-]+\/)+$/, 'path segments ending in "/", e.g. "avatar-studio/"').optional()),
+  /** true for servers that need https://host/bucket/key rather than https://bucket.host/key (MinIO, s3rver). */
+  S3_FORCE_PATH_STYLE: optionalString.pipe(z.enum(["true", "false"], { error: 'S3_FORCE_PATH_STYLE must be "true" or "false"' }).default("false")).transform((v) => v === "true"),
+  AWS_REGION: optionalString,
+  /** Unset: the SDK's default credential chain (instance role, AWS_PROFILE, …). */
+  AWS_ACCESS_KEY_ID: optionalString,
+  AWS_SECRET_ACCESS_KEY: optionalString,
+  /** Another S3-compatible server: https://<account>.r2.cloudflarestorage.com, http://minio:9000, … */
+  AWS_ENDPOINT_URL_S3: optionalString.pipe(z.url({ protocol: /^https?$/, error: "an http(s) URL, e.g. https://<account>.r2.cloudflarestorage.com or http://minio:9000" }).optional()),
+  /**
+   * How avatar images reach the browser: stream (through this server) or redirect (a 302 to a
+   * presigned bucket URL valid for minutes, after the same owner check; needs S3_BUCKET).
+   */
+  IMAGE_DELIVERY: z.enum(["stream", "redirect"], { error: 'IMAGE_DELIVERY must be "stream" or "redirect"' }).default("stream"),
 
   /** auto: Hugging Face when HUGGINGFACE_API_KEY and PHOTOMAKER_ENDPOINT_URL are set, else Replicate when REPLICATE_API_TOKEN is, else offline. */
   GENERATION_ENGINE: z.enum(["auto", "huggingface", "replicate", "offline"]).default("auto"),
@@ -127,6 +147,13 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().trim().min(3).default("Avatar Studio <no-reply@localhost>"),
   /** on: accounts may sign in and browse, but not buy or generate, until their email is verified. */
   REQUIRE_EMAIL_VERIFICATION: z.enum(["on", "off"]).default("off"),
+}).superRefine((e, ctx) => {
+  // Settings that only mean something together: refused at start, not at the first upload.
+  const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (e.IMAGE_DELIVERY === "redirect" && !e.S3_BUCKET) problem("IMAGE_DELIVERY", "redirect needs object storage: set S3_BUCKET (a local directory has no URL to redirect to)");
+  if (!e.S3_BUCKET) return;
+  if (!e.AWS_REGION) problem("AWS_REGION", "required with S3_BUCKET (the bucket's region; auto for Cloudflare R2, us-east-1 for MinIO)");
+  if (Boolean(e.AWS_ACCESS_KEY_ID) !== Boolean(e.AWS_SECRET_ACCESS_KEY)) problem(e.AWS_ACCESS_KEY_ID ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together (or set neither, for the SDK's default credentials)");
 });
 
 export type Env = z.infer<typeof envSchema>;

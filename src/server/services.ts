@@ -10,7 +10,7 @@ import { inngest } from "./jobs/client";
 import { generationCancelled, generationRequested } from "./jobs/events";
 import { executorRunsReader, type RunsReader } from "./jobs/runs";
 import { logger } from "./logger";
-import { createLocalStorage } from "./storage";
+import { createStorage } from "./storage";
 
 /** What request handlers and Inngest functions need, built once per process on first use. */
 export interface Services {
@@ -32,7 +32,7 @@ export function getServices(): Promise<Services> {
     await watchProjectAvatars(handle);
     // Live status hears changes made by any instance (generations/live.ts).
     await listenForGenerationChanges(handle);
-    const storage = createLocalStorage(e.STORAGE_DIR);
+    const storage = createStorage(e);
     const engine = createEngine(e);
     return {
       db,

@@ -15,6 +15,7 @@ import { faceRoomFor } from "./faces";
 import { resendUnstartedGenerations, sweepStuckGenerations } from "./generations/sweeper";
 import { createFrontDoor } from "./http/front-door";
 import { trustedOrigins } from "./security/origin";
+import { imageOrigins } from "./storage";
 
 // No network here, and no reporting from our users' servers.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -36,6 +37,7 @@ log(
 
 const handle = await getDatabase();
 log(`database ready (${handle.kind === "pglite" ? `embedded PGlite in ${path.resolve(e.PGLITE_DIR)}` : "PostgreSQL"})`);
+log(`storage: ${e.S3_BUCKET ? `bucket ${e.S3_BUCKET}${e.S3_PREFIX ? ` under ${e.S3_PREFIX}` : ""} (images ${e.IMAGE_DELIVERY === "redirect" ? "by presigned redirect" : "streamed"})` : `local directory ${path.resolve(e.STORAGE_DIR)}`}`);
 
 let executor: ThreadExecutor | undefined;
 if (usesHostedInngest(e)) {
@@ -79,7 +81,8 @@ const app = next({ dev, hostname: e.HOSTNAME, port });
 await app.prepare();
 const requestHandler = app.getRequestHandler();
 // Every request passes here first: client address, security headers, cross-site refusal.
-const frontDoor = createFrontDoor({ trustProxy: e.TRUST_PROXY, trustedOrigins: trustedOrigins(e), dev });
+// With IMAGE_DELIVERY=redirect the browser loads images from the bucket: its origin joins img-src.
+const frontDoor = createFrontDoor({ trustProxy: e.TRUST_PROXY, trustedOrigins: trustedOrigins(e), dev, imageOrigins: await imageOrigins(e) });
 // In production tRPC is answered here, ahead of Next: the same handler without Next's per-request
 // route machinery, which cost more than the call itself (src/server/api/node.ts). In dev Next's
 // route answers it, so edits to the routers hot-reload.

@@ -13,6 +13,7 @@ import { storageKeys } from "~/server/storage";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
 import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
 import { photoForm, portraitJpeg } from "../helpers/photos";
+import { startS3Server, type TestS3 } from "../helpers/s3";
 import { codeOf } from "../helpers/trpc";
 import { waitForGeneration } from "../helpers/wait";
 
@@ -21,20 +22,17 @@ import { waitForGeneration } from "../helpers/wait";
  * the ledger), then deletion on the password: in-flight generations cancelled and refunded first,
  * every stored object and row gone, purchases kept for accounting under an anonymous id, and
  * another user's data untouched. The engine is the real Hugging Face one against the fake, whose
- * "hold" keeps a generation in flight across the deletion.
+ * "hold" keeps a generation in flight across the deletion. All of it on the local directory and
+ * on an S3 bucket (a real s3rver: listing and batch deletion as the bucket does them).
  */
 let fake: FakeHuggingFace;
-let app: TestApp;
 let photo: Buffer;
 
 beforeAll(async () => {
   fake = await startFakeHuggingFace();
-  const config = parseEnv({ GENERATION_ENGINE: "huggingface", HUGGINGFACE_API_KEY: "hf_test", PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl, HUGGINGFACE_HOSTS_OVERRIDE: fake.url });
-  app = await createTestApp({ jobs: { engine: createEngine(config), timeScale: 0.01 }, env: { FACE_CHECK: "off" } });
   photo = await portraitJpeg(8);
 }, 60_000);
 afterAll(async () => {
-  await app?.close();
   await fake?.close();
 });
 
@@ -49,7 +47,10 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe("leaving", () => {
+for (const backend of ["local directory", "S3 bucket"] as const)
+describe(`leaving (${backend})`, () => {
+  let app: TestApp;
+  let s3: TestS3 | undefined;
   let leaver: TestUser;
   let other: TestUser;
   let leaverAvatars: string[];
@@ -58,6 +59,10 @@ describe("leaving", () => {
   const sessionId = `cs_test_leaving_${Date.now()}`;
 
   beforeAll(async () => {
+    fake.reset();
+    if (backend === "S3 bucket") s3 = await startS3Server();
+    const config = parseEnv({ GENERATION_ENGINE: "huggingface", HUGGINGFACE_API_KEY: "hf_test", PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl, HUGGINGFACE_HOSTS_OVERRIDE: fake.url });
+    app = await createTestApp({ jobs: { engine: createEngine(config), timeScale: 0.01 }, env: { FACE_CHECK: "off", ...s3?.env } });
     leaver = await app.signUp(`leaver-${Date.now()}@example.com`);
     other = await app.signUp(`stays-${Date.now()}@example.com`);
     const quiet = { info() {}, warn() {}, error() {} };
@@ -75,6 +80,10 @@ describe("leaving", () => {
     heldGeneration = await generate(leaver, headshots.id, "In flight");
     for (let i = 0; i < 200 && fake.requests.filter((r) => r.target === "photomaker").length < 4; i++) await new Promise((r) => setTimeout(r, 25));
   }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await s3?.close();
+  });
 
   it("exports every avatar full size, the projects with their generations, and the ledger, to the owner only", async () => {
     const res = exportResponse(app, leaver.id, new Date("2026-12-01T10:00:00Z"));
@@ -128,6 +137,8 @@ describe("leaving", () => {
     fake.release();
     await new Promise((r) => setTimeout(r, 800));
     for (const prefix of storageKeys.userPrefixes(leaver.id)) expect(await app.storage.list(prefix), prefix).toEqual([]);
+    // Checked in the bucket itself too, not only through the storage under test.
+    if (s3) for (const prefix of storageKeys.userPrefixes(leaver.id)) expect(await s3.keys(prefix), prefix).toEqual([]);
 
     for (const [table, column] of [
       [user, user.id],

@@ -20,7 +20,7 @@ import { resendUnstartedGenerations } from "~/server/generations/sweeper";
 import { generationRequested } from "~/server/jobs/events";
 import { createGenerateAvatar } from "~/server/jobs/generate-avatar";
 import { logger } from "~/server/logger";
-import { createLocalStorage } from "~/server/storage";
+import { createStorage } from "~/server/storage";
 import { nodeListener } from "../helpers/node-http";
 
 const need = (name: string) => {
@@ -49,7 +49,7 @@ const env = parseEnv({
   FACE_CHECK: "off",
 });
 const auth = createAuth(db, env);
-const storage = createLocalStorage(env.STORAGE_DIR);
+const storage = createStorage(env);
 const engine = createEngine(env, { timeoutMs: Number(process.env.HANG_TIMEOUT_MS ?? 300) });
 const executorUrl = `http://127.0.0.1:${need("EXECUTOR_PORT")}`;
 const inngest = new Inngest({ id: "avatar-studio", isDev: true, baseUrl: executorUrl, logger: quiet });

@@ -22,7 +22,7 @@ import { generationCancelled, generationRequested } from "~/server/jobs/events";
 import { executorRunsReader } from "~/server/jobs/runs";
 import { createGenerateAvatar } from "~/server/jobs/generate-avatar";
 import { logger } from "~/server/logger";
-import { createLocalStorage, type Storage } from "~/server/storage";
+import { createStorage, type Storage } from "~/server/storage";
 import { freshDatabase } from "./db";
 import { freePort } from "./net";
 
@@ -84,7 +84,7 @@ export async function createTestApp(options: TestAppOptions | Record<string, str
     ...opts.env,
   });
   const auth = createAuth(handle.db, env);
-  const storage = createLocalStorage(storageDir);
+  const storage = createStorage(env);
 
   let executor: LocalExecutor | null = null;
   let appServer: Server | null = null;

@@ -118,7 +118,8 @@ async function generationStatus(req: Request, id: string, deps: RestDeps): Promi
 async function avatarImage(req: Request, id: string, deps: RestDeps): Promise<Response> {
   const who = await callerFor(req, deps);
   if (who instanceof Response) return who;
-  const res = await avatarImageResponse({ db: deps.db, storage: deps.jobs.storage }, who.userId, id, new URL(req.url).searchParams.get("size"));
+  // With IMAGE_DELIVERY=redirect a 302 to the bucket (scripts follow it: curl -L), as in the browser.
+  const res = await avatarImageResponse({ db: deps.db, storage: deps.jobs.storage, delivery: deps.env.IMAGE_DELIVERY }, who.userId, id, new URL(req.url).searchParams.get("size"));
   return res.status === 404 ? restError(404, "NOT_FOUND", "Avatar not found") : res;
 }
 

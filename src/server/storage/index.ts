@@ -1,88 +1,42 @@
 import { randomBytes } from "node:crypto";
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
+import type { Env } from "../env";
+import type { Storage } from "./contract";
+import { createLocalStorage } from "./local";
+import { createS3Storage } from "./s3";
+
+export type { SignedUrlOptions, Storage, StoredStream } from "./contract";
+export { createLocalStorage } from "./local";
+
+type StorageEnv = Pick<
+  Env,
+  "STORAGE_DIR" | "S3_BUCKET" | "S3_PREFIX" | "S3_FORCE_PATH_STYLE" | "AWS_REGION" | "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_ENDPOINT_URL_S3"
+>;
+
+/** The bucket when S3_BUCKET is set (src/server/storage/s3.ts), else the local directory STORAGE_DIR. */
+export function createStorage(e: StorageEnv): Storage {
+  if (!e.S3_BUCKET) return createLocalStorage(e.STORAGE_DIR);
+  return createS3Storage({
+    bucket: e.S3_BUCKET,
+    prefix: e.S3_PREFIX,
+    // env.ts refuses S3_BUCKET without a region, and one of the two keys without the other.
+    region: e.AWS_REGION!,
+    endpoint: e.AWS_ENDPOINT_URL_S3,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    credentials: e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } : undefined,
+  });
+}
 
 /**
- * Where bytes live: a small interface so object storage can replace the local directory later.
- * Keys are made by the code below, never taken from users.
+ * Where the browser loads images from besides this server: the bucket's origin with
+ * IMAGE_DELIVERY=redirect (for the CSP's img-src), found by signing a URL (no request is sent),
+ * so virtual-hosted and path-style buckets and custom endpoints all come out right.
  */
-export interface Storage {
-  put(key: string, bytes: Uint8Array): Promise<void>;
-  /** The bytes, or null when the key does not exist. */
-  get(key: string): Promise<Buffer | null>;
-  /** Whether the key exists, without reading it. */
-  has(key: string): Promise<boolean>;
-  delete(key: string): Promise<void>;
-  /** Removes everything under a prefix ("inputs/u1/g1/"). */
-  deletePrefix(prefix: string): Promise<void>;
-  /**
-   * Every key under a prefix ("avatars/u1/"), in no particular order; [] when there is none.
-   * (Object storage: ListObjectsV2 with the prefix; deletePrefix is then this plus DeleteObjects.)
-   */
-  list(prefix: string): Promise<string[]>;
-}
-
-const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
-
-function assertSafeKey(key: string): void {
-  if (!SAFE_KEY.test(key) || key.split("/").some((part) => part === "." || part === "..")) {
-    throw new Error(`Unsafe storage key: ${JSON.stringify(key)}`);
-  }
-}
-
-export function createLocalStorage(rootDir: string): Storage {
-  const root = path.resolve(rootDir);
-  const resolve = (key: string) => {
-    assertSafeKey(key.replace(/\/$/, ""));
-    return path.join(root, key);
-  };
-  return {
-    async put(key, bytes) {
-      const file = resolve(key);
-      await mkdir(path.dirname(file), { recursive: true });
-      // Write then rename: a reader never sees half a file, even if the process dies mid-write.
-      const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, file);
-    },
-    async get(key) {
-      try {
-        return await readFile(resolve(key));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-        throw error;
-      }
-    },
-    async has(key) {
-      try {
-        await access(resolve(key));
-        return true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-        throw error;
-      }
-    },
-    async delete(key) {
-      await rm(resolve(key), { force: true });
-    },
-    async deletePrefix(prefix) {
-      await rm(resolve(prefix), { recursive: true, force: true });
-    },
-    async list(prefix) {
-      const dir = resolve(prefix);
-      let entries;
-      try {
-        entries = await readdir(dir, { recursive: true, withFileTypes: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
-        throw error;
-      }
-      // Keys use "/" whatever the platform; a put's temporary file is not an object yet.
-      return entries
-        .filter((e) => e.isFile() && !e.name.endsWith(".tmp"))
-        .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
-    },
-  };
+export async function imageOrigins(e: StorageEnv & Pick<Env, "IMAGE_DELIVERY">): Promise<string[]> {
+  if (e.IMAGE_DELIVERY !== "redirect") return [];
+  const storage = createStorage(e);
+  if (!storage.signedUrl) return [];
+  const url = await storage.signedUrl("avatars/origin/probe.webp", { contentType: "image/webp", contentDisposition: "inline", cacheControl: "private" });
+  return [new URL(url).origin];
 }
 
 /** Random file names under a per-user, per-generation folder: never a user-chosen path. */
