@@ -81,7 +81,7 @@ describe("POST …/avatars/generate-with-photo with a bearer token", { timeout: 
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     await poll(u.token, `/api/avatar-creator/generations/${a!.generation.id}`);
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toHaveLength(1);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toHaveLength(1);
   });
 
   // The product guide's "API Testing" curl, word for word: `style` there is free text (an attribute,

@@ -2,6 +2,7 @@ import { createCaller } from "../api/root";
 import type { Context } from "../api/trpc";
 import { authenticateBearer } from "../api-tokens/tokens";
 import type { RateLimiter } from "../api-tokens/rate-limit";
+import { listGenerationAvatars } from "../generations/tiles";
 import { avatarImageResponse } from "../images";
 import { readMultipart } from "./body";
 import { errorResponse, restError } from "./errors";
@@ -99,9 +100,7 @@ async function generationStatus(req: Request, id: string, deps: RestDeps): Promi
   const generation = await who.caller.generation.get({ id });
   const avatars =
     generation.status === "succeeded"
-      ? (await who.caller.avatar.list({ projectId: generation.projectId }))
-          .filter((a) => a.generationId === generation.id)
-          .map((a) => ({
+      ? (await listGenerationAvatars(deps.db, who.userId, generation.id)).map((a) => ({
             id: a.id,
             width: a.width,
             height: a.height,

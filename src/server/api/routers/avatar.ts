@@ -6,6 +6,7 @@ import { parseGenerationForm } from "../../generations/form";
 import { submitGeneration } from "../../generations/submit";
 import { listProjectAvatars } from "../../generations/tiles";
 import { generationView } from "../../generations/views";
+import { pageInput } from "../../pagination";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const avatarRouter = createTRPCRouter({
@@ -24,10 +25,13 @@ export const avatarRouter = createTRPCRouter({
     };
   }),
 
-  /** Gallery tiles; NOT_FOUND unless the project is the caller's (checked inside, see there). */
+  /**
+   * A page of gallery tiles, newest first: `{ items, nextCursor }`; NOT_FOUND unless the project
+   * is the caller's (checked inside, see there).
+   */
   list: protectedProcedure
-    .input(z.object({ projectId: z.string().min(1).max(100) }))
-    .query(({ ctx, input }) => listProjectAvatars(ctx.db, ctx.user.id, input.projectId)),
+    .input(z.object({ projectId: z.string().min(1).max(100), ...pageInput }))
+    .query(({ ctx, input }) => listProjectAvatars(ctx.db, ctx.user.id, input.projectId, input)),
 
   delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
     await deleteAvatar(ctx.jobs, ctx.user.id, input.id);
