@@ -10,7 +10,11 @@ import { pageInput } from "../../pagination";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const avatarRouter = createTRPCRouter({
-  /** FormData: projectId, photo0…photo3, name, prompt, persona, attributes, style, tier… */
+  /**
+   * FormData: projectId, photo0…photo3, name, prompt, persona, attributes, style (repeat it for a
+   * batch, one avatar per preset), variations (avatars per style), tier… `generation` is the
+   * first; `generations` all of a batch.
+   */
   generateWithPhotoMaker: protectedProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     await requireVerifiedEmail(ctx.db, ctx.env, ctx.user.id);
     const request = await parseGenerationForm(input);
@@ -22,6 +26,7 @@ export const avatarRouter = createTRPCRouter({
       /** Per photo: the face box (fractions of the upright photo) to draw on its preview. */
       faces: result.faces,
       generation: generationView(result.generation),
+      generations: result.generations.map(generationView),
     };
   }),
 
