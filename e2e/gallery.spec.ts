@@ -53,7 +53,9 @@ test("full view facts, download, generate again with the same seed, delete; phot
 
   // The likeness score: measured on the result (the offline preview is made from the face crops),
   // the same number in the full view and on the tile as the avatar carries; not a FLUX stand-in.
-  const [stored] = await trpcQuery<Array<{ likeness: number | null; likenessStatus: string; identityLabel: string | null }>>(
+  const {
+    items: [stored],
+  } = await trpcQuery<{ items: Array<{ likeness: number | null; likenessStatus: string; identityLabel: string | null }> }>(
     page.request,
     baseUrl,
     "avatar.list",

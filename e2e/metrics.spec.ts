@@ -25,7 +25,9 @@ test("an administrator sees every user's numbers; anyone else only their own", a
   expect(await trpcQueryStatus(page.request, baseUrl, "metrics.all", {})).toBe(403);
 
   // The face check's numbers: this user's one avatar, its likeness as the average for Offline · Basic.
-  const [avatar] = await trpcQuery<Array<{ likeness: number }>>(page.request, baseUrl, "avatar.list", { projectId });
+  const {
+    items: [avatar],
+  } = await trpcQuery<{ items: Array<{ likeness: number }> }>(page.request, baseUrl, "avatar.list", { projectId });
   const myFaces = page.getByTestId("metrics-mine-faces");
   await expect(myFaces.getByRole("heading", { name: "Face check (all time)" })).toBeVisible();
   const row = myFaces.getByTestId("likeness-offline-basic");

@@ -53,7 +53,9 @@ test("a generation sends one input_image per photo plus PhotoMaker's fields, and
   expect([running, files]).toEqual([[], []]);
 
   // Basic tier: 512×512, though the model made 1024×1024.
-  const [avatar] = await trpcQuery<Array<{ width: number; height: number; engine: string }>>(page.request, replicateBaseUrl, "avatar.list", { projectId });
+  const {
+    items: [avatar],
+  } = await trpcQuery<{ items: Array<{ width: number; height: number; engine: string }> }>(page.request, replicateBaseUrl, "avatar.list", { projectId });
   expect(avatar).toMatchObject({ width: 512, height: 512, engine: "photomaker" });
   await studio.tiles().filter({ hasText: "Replicated" }).getByRole("button").click();
   const facts = page.getByRole("dialog").getByTestId("avatar-facts");

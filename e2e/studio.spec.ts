@@ -206,7 +206,9 @@ test("style notes beside the presets go into the generation and show in the avat
   await page.getByLabel("Style notes (optional)").fill("business professional");
   await studio.submit();
   await studio.waitDone("Boardroom");
-  const [generation] = await trpcQuery<Array<{ settings: { style: string; styleNotes: string | null } }>>(page.request, baseUrl, "generation.list", {
+  const {
+    items: [generation],
+  } = await trpcQuery<{ items: Array<{ settings: { style: string; styleNotes: string | null } }> }>(page.request, baseUrl, "generation.list", {
     projectId: new URL(page.url()).pathname.split("/").at(-1),
   });
   expect(generation!.settings).toMatchObject({ style: "Cinematic", styleNotes: "business professional" });

@@ -36,7 +36,7 @@ export class StudioPage {
   }
 
   submitButton(): Locator {
-    return this.page.getByRole("button", { name: /^Generate avatar/ });
+    return this.page.getByRole("button", { name: /^Generate (avatar\b|\d+ avatars)/ });
   }
 
   async submit() {

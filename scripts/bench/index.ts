@@ -1,20 +1,20 @@
 /**
  * `npm run bench`: photo intake vs bare sharp, orchestration overhead through the real executor,
- * and avatar.list over HTTP vs a bare handler. Prints a table against the targets and writes
+ * and the first page of avatar.list / generation.list in a project of 10,000 avatars. Prints a table against the targets and writes
  * .data/bench/results.json. Embedded PGlite by default; DATABASE_URL=… for a PostgreSQL server
  * (scratch databases, dropped afterwards).
  *
- *   npm run bench [-- --only intake,orchestration,api] [--quick]
+ *   npm run bench [-- --only intake,orchestration,pages] [--quick]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
-import { benchApi } from "./api";
 import { benchIntake } from "./intake";
 import { benchOrchestration } from "./orchestration";
+import { benchPages } from "./pages";
 
 const args = process.argv.slice(2);
-const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] ?? "" : "intake,orchestration,api";
+const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] ?? "" : "intake,orchestration,pages";
 const only = new Set(onlyArg.split(","));
 const quick = args.includes("--quick");
 
@@ -70,26 +70,22 @@ if (only.has("orchestration")) {
   }
 }
 
-if (only.has("api")) {
-  console.error("api: avatar.list (200 avatars) vs bare handler, autocannon, 50 connections…");
-  const r = await benchApi({ seconds: quick ? 5 : 10, warmupSeconds: quick ? 10 : 30, rounds: quick ? 3 : 5 });
-  results.api = r;
-  rows.push(
-    { measure: "avatar.list req/s, p95", measured: `${r.avatarList.requestsPerSecond} req/s, ${r.avatarList.p95Ms.toFixed(0)} ms`, target: "", met: "" },
-    { measure: "bare handler req/s, p95", measured: `${r.bareHandler.requestsPerSecond} req/s, ${r.bareHandler.p95Ms.toFixed(0)} ms`, target: "", met: "" },
-    {
-      measure: "server CPU per request: main thread / whole process",
-      measured: `avatar.list ${r.avatarList.mainThreadCpuMsPerRequest} / ${r.avatarList.serverCpuMsPerRequest} ms, bare ${r.bareHandler.mainThreadCpuMsPerRequest} / ${r.bareHandler.serverCpuMsPerRequest} ms`,
-      target: "",
-      met: "",
-    },
-    {
-      measure: "avatar.list / bare (req/s), median of rounds",
-      measured: `${r.ratio}× (rounds ${r.roundRatios.join(", ")})`,
-      target: "≥ 0.8×",
-      met: mark(r.met.ratio),
-    },
-  );
+if (only.has("pages")) {
+  console.error("pages: first page of avatar.list (cold and warm) and generation.list, 10,000 avatars, production tRPC handler…");
+  const r = await benchPages({ samples: quick ? 30 : 100 });
+  results.pages = r;
+  for (const [label, m, met] of [
+    ["avatar.list, cache missed", r.avatarListCold, r.met.avatarListCold],
+    ["avatar.list, cached", r.avatarListWarm, r.met.avatarListWarm],
+    ["generation.list", r.generationList, r.met.generationList],
+  ] as const) {
+    rows.push({
+      measure: `${label}: first page of ${r.pageSize} of ${r.avatars}, server p50 / p95, gzipped`,
+      measured: `${m.serverP50Ms} / ${m.serverP95Ms} ms, ${(m.gzipBytes / 1024).toFixed(1)} KB (${(m.bytes / 1024).toFixed(1)} KB raw)`,
+      target: "≤ 50 ms, ≤ 30 KB",
+      met: mark(met),
+    });
+  }
 }
 
 results.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));

@@ -72,10 +72,10 @@ describe(`leaving (${backend})`, () => {
     await leaver.caller.apiToken.create({ name: "script" });
     const headshots = await leaver.caller.project.create({ name: "Headshots" });
     for (const name of ["First", "Second"]) await waitForGeneration(leaver, await generate(leaver, headshots.id, name));
-    leaverAvatars = (await leaver.caller.avatar.list({ projectId: headshots.id })).map((a) => a.id);
+    leaverAvatars = ((await leaver.caller.avatar.list({ projectId: headshots.id })).items).map((a) => a.id);
     const mine = await other.caller.project.create({ name: "Mine" });
     await waitForGeneration(other, await generate(other, mine.id, "Keep me"));
-    otherAvatar = (await other.caller.avatar.list({ projectId: mine.id }))[0]!.id;
+    otherAvatar = ((await other.caller.avatar.list({ projectId: mine.id })).items)[0]!.id;
     fake.enqueue("hold");
     heldGeneration = await generate(leaver, headshots.id, "In flight");
     for (let i = 0; i < 200 && fake.requests.filter((r) => r.target === "photomaker").length < 4; i++) await new Promise((r) => setTimeout(r, 25));

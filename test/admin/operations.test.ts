@@ -111,7 +111,7 @@ describe("cancel", () => {
     // The engine answers after all: the step's result is refused, and nothing is saved.
     expect(fake.release()).toBe(1);
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(await user.caller.avatar.list({ projectId })).toEqual([]);
+    expect((await user.caller.avatar.list({ projectId })).items).toEqual([]);
     expect(await user.caller.generation.get({ id: generationId })).toMatchObject({ status: "failed", errorCode: "CANCELLED" });
     const history = await user.caller.credits.history({ limit: 20 });
     expect(history.entries.filter((e) => e.kind === "refund")).toHaveLength(1);
@@ -185,7 +185,7 @@ describe("re-drive", () => {
     const sent = await admin.caller.admin.redriveGeneration({ generationId, reason: "event lost in a deploy" });
     expect(sent.eventId).toBe(before.eventId);
     expect((await waitForGeneration(user, generationId)).status).toBe("succeeded");
-    expect(await user.caller.avatar.list({ projectId })).toHaveLength(1);
+    expect((await user.caller.avatar.list({ projectId })).items).toHaveLength(1);
 
     // Sending it again (by hand, or the resend sweep) starts nothing: the executor knows the id.
     await app.jobs.sendEvent((await app.db.select().from(generations).where(eq(generations.id, generationId)))[0]!);

@@ -76,7 +76,7 @@ describe("face check at upload", () => {
     const u = await userWithProject();
     expect(await refusal(u.caller.avatar.generateWithPhotoMaker(photoForm(fields(u.projectId), files(...(await photos())))))).toBe(message);
     expect(await u.caller.credits.balance()).toEqual({ balance: 100 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toEqual([]);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toEqual([]);
     expect(inputsOf(u.id)).toEqual([]);
   });
 
@@ -94,7 +94,7 @@ describe("face check at upload", () => {
 
     const done = await waitForGeneration(u, res.generationId);
     expect(done).toMatchObject({ status: "succeeded", engine: "offline", faces: res.faces });
-    const [avatar] = await u.caller.avatar.list({ projectId: u.projectId });
+    const [avatar] = (await u.caller.avatar.list({ projectId: u.projectId })).items;
     // The offline preview is made from the first face-centred crop: it is the same person.
     expect(avatar).toMatchObject({ likenessStatus: "measured", identityPreserving: true, identityLabel: null });
     expect(avatar!.likeness).toBeGreaterThanOrEqual(65);
@@ -110,7 +110,7 @@ describe("face check at upload", () => {
     const res = await u.caller.avatar.generateWithPhotoMaker(photoForm(fields(u.projectId, `${STAND_IN} portrait`), files(await facePhotoJpeg(0))));
     const done = await waitForGeneration(u, res.generationId);
     expect(done.attempts.map((a) => `${a.engine}:${a.errorCode ?? "ok"}`)).toEqual(["photomaker:GENERATION_TIMEOUT", "photomaker:GENERATION_TIMEOUT", "flux:ok"]);
-    const [avatar] = await u.caller.avatar.list({ projectId: u.projectId });
+    const [avatar] = (await u.caller.avatar.list({ projectId: u.projectId })).items;
     expect(avatar).toMatchObject({ identityPreserving: false, identityLabel: NOT_IDENTITY_PRESERVING, likenessStatus: "no_face", likeness: null });
   });
 

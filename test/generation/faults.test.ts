@@ -55,7 +55,7 @@ async function run(photomaker: FakeAnswer[], flux: FakeAnswer[] = []) {
     balance: (await user.caller.credits.balance()).balance,
     ledgerOk: (await ledgerSum(app.db, user.id)) === (await user.caller.credits.balance()).balance,
     refunds: history.entries.filter((e) => e.kind === "refund"),
-    avatars: await user.caller.avatar.list({ projectId: project.id }),
+    avatars: (await user.caller.avatar.list({ projectId: project.id })).items,
     photomakerCalls: fake.requests.filter((r) => r.target === "photomaker").length,
     fluxCalls: fake.requests.filter((r) => r.target === "flux").length,
     inputsLeft,

@@ -62,7 +62,7 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
     expect(done.settings).toMatchObject({ seed: 1234, width: 512, height: 512, style: "Photographic (Default)" });
     expect(done.attempts).toHaveLength(1);
 
-    const [avatar] = await u.caller.avatar.list({ projectId: u.projectId });
+    const [avatar] = (await u.caller.avatar.list({ projectId: u.projectId })).items;
     expect(avatar).toMatchObject({ generationId: res.generationId, engine: "offline", offlinePreview: true, width: 512, height: 512 });
 
     const thumb = await avatarImageResponse({ db: app.db, storage: app.storage }, u.id, avatar!.id, "thumb");
@@ -84,7 +84,7 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
     const other = await app.signUp();
     const res = await owner.caller.avatar.generateWithPhotoMaker(photoForm(fields(owner.projectId), [{ bytes: photo }]));
     await waitForGeneration(owner, res.generationId);
-    const [avatar] = await owner.caller.avatar.list({ projectId: owner.projectId });
+    const [avatar] = (await owner.caller.avatar.list({ projectId: owner.projectId })).items;
     const deps = { db: app.db, storage: app.storage };
     expect((await avatarImageResponse(deps, other.id, avatar!.id, "full")).status).toBe(404);
     expect((await avatarImageResponse(deps, null, avatar!.id, "full")).status).toBe(404);
@@ -103,7 +103,7 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
     await waitForGeneration(u, a.generationId);
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toHaveLength(1);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toHaveLength(1);
     // The repeat stored its photos before its charge found the first one: they are gone again.
     expect(filesUnder(path.join(app.storageDir, "inputs", u.id))).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe("generateWithPhotoMaker (offline engine, real executor)", () => {
     expect(await gen(photoForm(fields(other.projectId), [{ bytes: photo }]))).toMatch(/^NOT_FOUND/);
     expect(await gen(photoForm(fields(u.projectId), [{ bytes: Buffer.from("hello"), name: "me.jpg" }]))).toMatch(/^BAD_REQUEST: .*photo 1/i);
     expect(await u.caller.credits.balance()).toEqual({ balance: 100 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toEqual([]);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toEqual([]);
     expect(filesUnder(path.join(app.storageDir, "inputs", u.id))).toEqual([]);
   });
 
@@ -165,7 +165,7 @@ describe("when the event cannot be sent", () => {
       const result = await trpcCode(u.caller.avatar.generateWithPhotoMaker(photoForm(fields(project.id), [{ bytes: photo }])));
       expect(result).toBe("SERVICE_UNAVAILABLE: We couldn't start the generation; your 18 credits were returned. Please try again.");
       expect(await u.caller.credits.balance()).toEqual({ balance: 100 });
-      const [g] = await u.caller.generation.list({ projectId: project.id });
+      const [g] = (await u.caller.generation.list({ projectId: project.id })).items;
       expect(g).toMatchObject({ status: "failed", errorCode: "START_FAILED", refundedCredits: 18 });
       expect(filesUnder(path.join(broken.storageDir, "inputs"))).toEqual([]);
     } finally {

@@ -71,7 +71,7 @@ describe("generations on object storage", () => {
     expect(await leftovers(u)).toEqual([]);
     // Nothing went to the local directory.
     expect(readdirSync(app.storageDir, { recursive: true })).toEqual([]);
-    expect(await u.caller.avatar.list({ projectId })).toHaveLength(1);
+    expect((await u.caller.avatar.list({ projectId })).items).toHaveLength(1);
   });
 
   it("deletes the photo from the bucket when the generation fails (refunded)", async () => {
@@ -108,7 +108,7 @@ describe("avatar images from the bucket", () => {
     other = await app.signUp();
     const { projectId, generationId } = await start(owner, ["image"]);
     await waitForGeneration(owner, generationId, 30_000);
-    const [avatar] = await owner.caller.avatar.list({ projectId });
+    const [avatar] = (await owner.caller.avatar.list({ projectId })).items;
     avatarId = avatar!.id;
     const [row] = await app.db.select().from(avatars).where(eq(avatars.id, avatarId));
     stored = { full: (await app.storage.get(row!.imageKey))!, thumb: (await app.storage.get(row!.thumbnailKey))! };

@@ -30,7 +30,11 @@ export async function seedAvatars(db: Database, userId: string, projectId: strin
     };
   });
   if (count === 0) return [];
-  await db.insert(generations).values(rows.map((r) => r.generation));
-  await db.insert(avatars).values(rows.map((r) => r.avatar));
+  // In chunks: one statement's parameters are limited (65,535), and the bench seeds 10,000.
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await db.insert(generations).values(chunk.map((r) => r.generation));
+    await db.insert(avatars).values(chunk.map((r) => r.avatar));
+  }
   return rows;
 }

@@ -66,7 +66,7 @@ describe("bad input → 400 with the field, the browser's messages", () => {
 
   it("charged nothing and stored nothing", async () => {
     expect(await u.caller.credits.balance()).toEqual({ balance: 10 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toEqual([]);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toEqual([]);
   });
 });
 

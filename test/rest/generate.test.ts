@@ -68,6 +68,32 @@ describe("POST …/avatars/generate-with-photo with a bearer token", { timeout: 
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
   });
 
+  it("a batch: `style` repeated and `variations=N` make that many generations, each with its own status URL", async () => {
+    const u = await scriptUser(app);
+    const form = guideForm(photos.slice(0, 1), { variations: "2" });
+    form.append("style", "Cinematic");
+    const res = await call(generatePath(u.projectId), { method: "POST", token: u.token, body: form });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as GenerationBody & { generations: Array<GenerationBody["generation"] & { batchId: string; statusUrl: string; settings: { style: string; seed: number } }> };
+    expect(body.generations.map((g) => [g.settings.style, g.settings.seed])).toEqual([
+      ["Photographic (Default)", 42],
+      ["Photographic (Default)", 43],
+      ["Cinematic", 42],
+      ["Cinematic", 43],
+    ]);
+    expect(new Set(body.generations.map((g) => g.batchId)).size).toBe(1);
+    expect(body.generation.id).toBe(body.generations[0]!.id);
+    const done = await Promise.all(body.generations.map((g) => poll(u.token, g.statusUrl)));
+    expect(done.map((g) => [g.status, g.avatars.length])).toEqual(Array(4).fill(["succeeded", 1]));
+    expect(await u.caller.credits.balance()).toEqual({ balance: 100 - 4 * 18 });
+
+    const tooMany = guideForm(photos.slice(0, 1), { variations: "3" });
+    tooMany.append("style", "Cinematic");
+    const refused = await call(generatePath(u.projectId), { method: "POST", token: u.token, body: tooMany });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("At most 4 avatars per submission: 2 styles × 3 variations would make 6");
+  });
+
   it("the same Idempotency-Key twice is one generation and one charge", async () => {
     const u = await scriptUser(app);
     const send = () =>
@@ -81,7 +107,7 @@ describe("POST …/avatars/generate-with-photo with a bearer token", { timeout: 
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     await poll(u.token, `/api/avatar-creator/generations/${a!.generation.id}`);
     expect(await u.caller.credits.balance()).toEqual({ balance: 82 });
-    expect(await u.caller.generation.list({ projectId: u.projectId })).toHaveLength(1);
+    expect((await u.caller.generation.list({ projectId: u.projectId })).items).toHaveLength(1);
   });
 
   // The product guide's "API Testing" curl, word for word: `style` there is free text (an attribute,

@@ -140,7 +140,7 @@ describe("authorization matrix (from the router)", () => {
     expect(await callPath(victim.caller, "credits.balance", undefined)).toEqual(before.balance);
     expect(await callPath(victim.caller, "project.list", undefined)).toEqual(before.projects);
     expect(await callPath(victim.caller, "generation.get", { id: victim.ids.generation })).toMatchObject({ status: "succeeded" });
-    expect(await callPath(victim.caller, "avatar.list", { projectId: victim.ids.project })).toHaveLength(1);
+    expect(((await callPath(victim.caller, "avatar.list", { projectId: victim.ids.project })) as { items: unknown[] }).items).toHaveLength(1);
   });
 
   it("answers UNAUTHORIZED to anonymous callers everywhere but the public procedures", async () => {

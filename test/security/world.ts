@@ -71,7 +71,7 @@ export async function buildWorld(): Promise<World> {
     photoForm({ projectId: project.id, name: "Mine", prompt: secretPrompt, gender: "woman" }, [{ bytes: photo }]),
   )) as { generationId: string };
   await waitForGeneration(v, submitted.generationId);
-  const [avatar] = (await callPath(v.caller, "avatar.list", { projectId: project.id })) as Array<{ id: string }>;
+  const [avatar] = ((await callPath(v.caller, "avatar.list", { projectId: project.id })) as { items: Array<{ id: string }> }).items;
   const victim: Victim = {
     ...v,
     secrets: [secretName, secretPrompt, v.email, submitted.generationId, avatar!.id],

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const TILE_FIELDS = [
-  "createdAt", "engine", "generationId", "height", "id", "identityLabel", "identityPreserving", "imageUrl",
+  "batchId", "createdAt", "engine", "generationId", "height", "id", "identityLabel", "identityPreserving", "imageUrl",
   "likeness", "likenessStatus", "model", "name", "offlinePreview", "thumbnailUrl", "width",
 ].sort();
 
@@ -21,13 +21,14 @@ describe("avatar.list", () => {
     const u = await app.signUp();
     const project = await u.caller.project.create({ name: "Tiles" });
     const seeded = await seedAvatars(app.db, u.id, project.id, 3, "tiles");
-    const list = await u.caller.avatar.list({ projectId: project.id });
+    const list = (await u.caller.avatar.list({ projectId: project.id })).items;
     expect(list.map((a) => a.name)).toEqual(["Avatar 2", "Avatar 1", "Avatar 0"]);
     for (const tile of list) expect(Object.keys(tile).sort()).toEqual(TILE_FIELDS);
     const newest = seeded[2]!.avatar;
     expect(list[0]).toEqual({
       id: newest.id,
       generationId: newest.generationId,
+      batchId: null,
       name: "Avatar 2",
       width: 512,
       height: 512,
@@ -51,7 +52,7 @@ describe("avatar.list", () => {
     const full = await owner.caller.project.create({ name: "Full" });
     const empty = await owner.caller.project.create({ name: "Empty" });
     await seedAvatars(app.db, owner.id, full.id, 2, "authz");
-    expect(await owner.caller.avatar.list({ projectId: empty.id })).toEqual([]);
+    expect((await owner.caller.avatar.list({ projectId: empty.id })).items).toEqual([]);
     expect(await codeOf(other.caller.avatar.list({ projectId: full.id }))).toBe("NOT_FOUND");
     expect(await codeOf(other.caller.avatar.list({ projectId: empty.id }))).toBe("NOT_FOUND");
     expect(await codeOf(other.caller.avatar.list({ projectId: "does-not-exist" }))).toBe("NOT_FOUND");
@@ -62,14 +63,14 @@ describe("avatar.list", () => {
     const u = await app.signUp();
     const project = await u.caller.project.create({ name: "Fresh" });
     await seedAvatars(app.db, u.id, project.id, 2, "fresh-a");
-    const before = await u.caller.avatar.list({ projectId: project.id });
+    const before = (await u.caller.avatar.list({ projectId: project.id })).items;
     expect(before).toHaveLength(2);
     const [added] = await seedAvatars(app.db, u.id, project.id, 1, "fresh-b");
-    const after = await u.caller.avatar.list({ projectId: project.id });
+    const after = (await u.caller.avatar.list({ projectId: project.id })).items;
     expect(after.map((a) => a.id).sort()).toEqual([...before.map((a) => a.id), added!.avatar.id].sort());
     await u.caller.avatar.delete({ id: added!.avatar.id });
     await u.caller.avatar.delete({ id: before[0]!.id });
-    expect((await u.caller.avatar.list({ projectId: project.id })).map((a) => a.id)).toEqual([before[1]!.id]);
+    expect(((await u.caller.avatar.list({ projectId: project.id })).items).map((a) => a.id)).toEqual([before[1]!.id]);
   });
 
   it("is fresh after changes made behind the app's back (another process, plain SQL): likeness, name, move, delete", async () => {
@@ -77,7 +78,7 @@ describe("avatar.list", () => {
     const project = await u.caller.project.create({ name: "Behind" });
     const other = await u.caller.project.create({ name: "Elsewhere" });
     const [a, b] = await seedAvatars(app.db, u.id, project.id, 2, "behind");
-    const list = () => u.caller.avatar.list({ projectId: project.id });
+    const list = async () => (await u.caller.avatar.list({ projectId: project.id })).items;
     expect(await list()).toHaveLength(2);
     await app.db.execute(sql`update avatars set likeness = 77, likeness_status = 'measured' where id = ${a!.avatar.id}`);
     expect((await list()).find((t) => t.id === a!.avatar.id)).toMatchObject({ likeness: 77, likenessStatus: "measured" });
@@ -85,7 +86,7 @@ describe("avatar.list", () => {
     expect((await list()).find((t) => t.id === b!.avatar.id)?.name).toBe("Renamed");
     await app.db.execute(sql`update avatars set project_id = ${other.id} where id = ${b!.avatar.id}`);
     expect((await list()).map((t) => t.id)).toEqual([a!.avatar.id]);
-    expect((await u.caller.avatar.list({ projectId: other.id })).map((t) => t.id)).toEqual([b!.avatar.id]);
+    expect(((await u.caller.avatar.list({ projectId: other.id })).items).map((t) => t.id)).toEqual([b!.avatar.id]);
     await app.db.execute(sql`delete from avatars where id = ${a!.avatar.id}`);
     expect(await list()).toEqual([]);
   });
@@ -95,7 +96,7 @@ describe("avatar.list", () => {
     const other = await app.signUp();
     const project = await owner.caller.project.create({ name: "Cached" });
     await seedAvatars(app.db, owner.id, project.id, 2, "cached");
-    expect(await owner.caller.avatar.list({ projectId: project.id })).toHaveLength(2);
+    expect((await owner.caller.avatar.list({ projectId: project.id })).items).toHaveLength(2);
     expect(await codeOf(other.caller.avatar.list({ projectId: project.id }))).toBe("NOT_FOUND");
     await owner.caller.project.delete({ id: project.id });
     expect(await codeOf(owner.caller.avatar.list({ projectId: project.id }))).toBe("NOT_FOUND");
@@ -105,7 +106,7 @@ describe("avatar.list", () => {
     const u = await app.signUp();
     const project = await u.caller.project.create({ name: "Details" });
     await seedAvatars(app.db, u.id, project.id, 1, "details");
-    const [tile] = await u.caller.avatar.list({ projectId: project.id });
+    const [tile] = (await u.caller.avatar.list({ projectId: project.id })).items;
     const g = await u.caller.generation.get({ id: tile!.generationId });
     expect(g).toMatchObject({ name: tile!.name, projectId: project.id, creditCost: 18, settings: { seed: 0, prompt: expect.any(String) } });
   });
@@ -125,7 +126,7 @@ describe.each([
     const u = await embedded.signUp();
     const project = await u.caller.project.create({ name: "Watched" });
     await seedAvatars(embedded.db, u.id, project.id, 2, "watched");
-    expect(await u.caller.avatar.list({ projectId: project.id })).toHaveLength(2);
+    expect((await u.caller.avatar.list({ projectId: project.id })).items).toHaveLength(2);
     // PGlite runs one statement at a time: while this transaction is open no other query can run.
     let release = () => {};
     let opened = () => {};
@@ -141,8 +142,8 @@ describe.each([
     release();
     await held;
     expect(cached).not.toBe("waited for the database");
-    expect(cached).toHaveLength(2);
+    expect(typeof cached === "string" ? cached : cached.items).toHaveLength(2);
     await embedded.db.execute(sql`delete from avatars where project_id = ${project.id}`);
-    expect(await u.caller.avatar.list({ projectId: project.id })).toEqual([]);
+    expect((await u.caller.avatar.list({ projectId: project.id })).items).toEqual([]);
   });
 });

@@ -47,7 +47,9 @@ describe("tRPC ahead of Next (src/server/api/node.ts)", () => {
     const body = await direct.text();
     expect(body).toBe(await viaFetch.text());
     expect(Number(direct.headers.get("content-length"))).toBe(Buffer.byteLength(body));
-    expect(JSON.parse(body).result.data.json).toHaveLength(20);
+    expect(JSON.parse(body).result.data.json.items).toHaveLength(20);
+    // How long the server took, request in to body ready (the bench reads it).
+    expect(direct.headers.get("server-timing")).toMatch(/^app;dur=\d+\.\d{2}$/);
   });
 
   it("compresses an answer of 1 KB or more for a client that accepts gzip, and says so", async () => {

@@ -24,7 +24,15 @@ export function GenerationCard({
   return (
     <li data-testid="generation" data-stage={g.stage} className="space-y-2 rounded-md bg-white p-3 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <span className="font-medium">{g.name}</span>
+        <span>
+          <span className="font-medium">{g.name}</span>
+          {g.batchId ? (
+            // A batch's members share the name: the style and seed tell them apart.
+            <span className="block text-xs text-slate-600" data-testid="generation-variant">
+              {g.settings.style} · seed {g.settings.seed}
+            </span>
+          ) : null}
+        </span>
         <span className="flex gap-1">
           <Badge>{tierLabel(g.tier)}</Badge>
           <Badge tone={stage.tone === "neutral" ? "neutral" : stage.tone} className="uppercase">

@@ -2,13 +2,17 @@
 
 import { useEffect, useState } from "react";
 import { Alert } from "../ui/Alert";
+import { groupByBatch } from "./batches";
 import { GenerationCard } from "./GenerationCard";
 import { describeStage, type GenerationItem } from "./stage";
 import type { useLiveGenerations } from "./useLiveGenerations";
 
 const SHOWN = 5;
 
-/** The project's latest generations, live; announced politely to screen readers as they change. */
+/**
+ * The project's latest generations, live; announced politely to screen readers as they change.
+ * A batch's members are shown together. Older pages load on demand ("Load more").
+ */
 export function GenerationList({
   live,
   onTryAgain,
@@ -18,8 +22,9 @@ export function GenerationList({
 }) {
   const [all, setAll] = useState(false);
   const now = useNow(1000);
-  const rows = live.list.data ?? [];
-  const shown = all ? rows : rows.slice(0, SHOWN);
+  const rows = live.rows;
+  const groups = groupByBatch(rows);
+  const shown = all ? groups : groups.slice(0, SHOWN);
   return (
     <section aria-labelledby="generations-title" className="space-y-3">
       <div className="flex items-center justify-between gap-2">
@@ -42,15 +47,38 @@ export function GenerationList({
         {rows.slice(0, 3).map(announce).join(" ")}
       </p>
       <ul className="space-y-2" aria-label="Generations">
-        {shown.map((g) => (
-          <GenerationCard key={g.id} generation={g} now={now} onTryAgain={onTryAgain} />
-        ))}
+        {shown.map((group) =>
+          group.batchId ? (
+            <li key={group.key} data-testid="generation-batch" className="space-y-2 rounded-md border border-dashed border-brand-300 p-2">
+              <p className="text-xs font-medium text-slate-600">Batch of {group.items.length}</p>
+              <ul className="space-y-2" aria-label={`Batch of ${group.items.length}`}>
+                {group.items.map((g) => (
+                  <GenerationCard key={g.id} generation={g} now={now} onTryAgain={onTryAgain} />
+                ))}
+              </ul>
+            </li>
+          ) : (
+            <GenerationCard key={group.key} generation={group.items[0]!} now={now} onTryAgain={onTryAgain} />
+          ),
+        )}
       </ul>
-      {rows.length > SHOWN ? (
-        <button type="button" className="text-sm font-medium text-brand-700 underline" onClick={() => setAll(!all)}>
-          {all ? "Show fewer" : `Show all ${rows.length}`}
-        </button>
-      ) : null}
+      <div className="flex gap-4">
+        {groups.length > SHOWN ? (
+          <button type="button" className="text-sm font-medium text-brand-700 underline" onClick={() => setAll(!all)}>
+            {all ? "Show fewer" : `Show all ${rows.length}`}
+          </button>
+        ) : null}
+        {all && live.list.hasNextPage ? (
+          <button
+            type="button"
+            className="text-sm font-medium text-brand-700 underline"
+            disabled={live.list.isFetchingNextPage}
+            onClick={() => void live.list.fetchNextPage()}
+          >
+            {live.list.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { CANCELLED_BY_SUPPORT } from "~/server/failures";
 import type { RouterOutputs } from "~/trpc/types";
 
 /** How a generation's live stage reads to a person. */
-export type GenerationItem = RouterOutputs["generation"]["list"][number];
+export type GenerationItem = RouterOutputs["generation"]["list"]["items"][number];
 
 export type StageTone = "neutral" | "info" | "warning" | "success" | "danger";
 

@@ -9,7 +9,7 @@ import { useLiveGenerations } from "../generations/useLiveGenerations";
 import { Alert } from "../ui/Alert";
 import { NEEDS_JAVASCRIPT_ACTION, NeedsJavaScript } from "../ui/NeedsJavaScript";
 import { useHydrated } from "../ui/useHydrated";
-import { initialValues, type PromptValues } from "./form";
+import { BATCH_MAX, batchSize, chosenStyles, initialValues, type PromptValues } from "./form";
 import { PhotoPicker } from "./PhotoPicker";
 import { PromptFields } from "./PromptFields";
 import { StylePicker } from "./StylePicker";
@@ -41,15 +41,21 @@ export function Studio({ projectId }: { projectId: string }) {
     if (!strengthTouched && chosen?.styleStrength) setValues((v) => ({ ...v, styleStrength: chosen.styleStrength! }));
   }, [chosen?.styleStrength, strengthTouched]);
 
-  const cost = chosen?.creditCost ?? null;
+  // A batch costs the tier's price once per avatar (the server charges them together).
+  const count = batchSize(values);
+  const cost = chosen ? chosen.creditCost * count : null;
   const credits = balance.data?.balance ?? null;
   const blocked = !hydrated || !models.data || credits === null
     ? "Loading your plan and balance…"
     : !chosen
       ? "Choose a tier."
-      : credits < chosen.creditCost
-        ? `Not enough credits: this costs ${chosen.creditCost} credits and your balance is ${credits}.`
-        : null;
+      : chosenStyles(values).length === 0
+        ? "Choose at least one style."
+        : count > BATCH_MAX
+          ? `At most ${BATCH_MAX} avatars per submission: ${chosenStyles(values).length} styles × ${values.variations} variations would make ${count}.`
+          : credits < cost!
+            ? `Not enough credits: this costs ${cost} credits and your balance is ${credits}.`
+            : null;
 
   const patch = (p: Partial<PromptValues>) => {
     setValues((v) => ({ ...v, ...p }));
@@ -84,9 +90,15 @@ export function Studio({ projectId }: { projectId: string }) {
             <PromptFields values={values} errors={actions.fieldErrors} onChange={patch} />
             <StylePicker
               style={values.style}
+              several={values.severalStyles}
+              styles={values.styles}
+              variations={values.variations}
+              onSeveral={(severalStyles) => patch({ severalStyles, styles: severalStyles ? [values.style] : values.styles })}
+              onStyles={(styles) => patch({ styles })}
+              onVariations={(variations) => patch({ variations })}
               notes={values.styleNotes}
               strength={values.styleStrength}
-              error={actions.fieldErrors.style ?? actions.fieldErrors.styleStrength}
+              error={actions.fieldErrors.style ?? actions.fieldErrors.variations ?? actions.fieldErrors.styleStrength}
               notesError={actions.fieldErrors.styleNotes}
               onStyle={(style) => patch({ style })}
               onNotes={(styleNotes) => patch({ styleNotes })}
@@ -107,6 +119,7 @@ export function Studio({ projectId }: { projectId: string }) {
           </div>
           <SubmitBar
             cost={cost}
+            count={count}
             balance={credits}
             blocked={blocked}
             pending={actions.pending}

@@ -7,7 +7,10 @@ import { Button } from "../ui/Button";
 import { ProgressBar } from "../ui/ProgressBar";
 
 interface Props {
+  /** The whole submission's cost (every avatar of a batch). */
   cost: number | null;
+  /** How many avatars it makes. */
+  count: number;
   balance: number | null;
   /** Why submitting is impossible right now, or null. */
   blocked: string | null;
@@ -17,7 +20,7 @@ interface Props {
 }
 
 /** Cost and balance after, the reason when submitting is blocked, and upload progress. */
-export function SubmitBar({ cost, balance, blocked, pending, progress, photoCount }: Props) {
+export function SubmitBar({ cost, count, balance, blocked, pending, progress, photoCount }: Props) {
   const reasonId = useId();
   const short = cost !== null && balance !== null && balance < cost;
   return (
@@ -25,7 +28,10 @@ export function SubmitBar({ cost, balance, blocked, pending, progress, photoCoun
       <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-3" data-testid="cost-summary">
         <div>
           <dt className="text-slate-500">Cost</dt>
-          <dd className="font-medium" data-testid="cost">{cost === null ? "—" : `${cost} credits`}</dd>
+          <dd className="font-medium" data-testid="cost">
+            {cost === null ? "—" : `${cost} credits`}
+            {cost !== null && count > 1 ? <span className="font-normal text-slate-500"> ({count} avatars)</span> : null}
+          </dd>
         </div>
         <div>
           <dt className="text-slate-500">Balance</dt>
@@ -50,7 +56,7 @@ export function SubmitBar({ cost, balance, blocked, pending, progress, photoCoun
       ) : null}
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <Button type="submit" disabled={Boolean(blocked) || pending} aria-describedby={blocked ? reasonId : undefined} className="sm:w-auto">
-          {pending ? "Working…" : cost === null ? "Generate avatar" : `Generate avatar (${cost} credits)`}
+          {pending ? "Working…" : `Generate ${count > 1 ? `${count} avatars` : "avatar"}${cost === null ? "" : ` (${cost} credits)`}`}
         </Button>
         {blocked ? (
           <p id={reasonId} className="text-sm text-slate-600" data-testid="submit-blocked">

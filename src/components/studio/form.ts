@@ -16,6 +16,11 @@ export interface PromptValues {
   styleStrength: number;
   seed: string;
   negativePrompt: string;
+  /** A batch (server: generations/batch.ts): several style cards at once… */
+  severalStyles: boolean;
+  styles: string[];
+  /** …and/or this many avatars per style, each with its own seed. */
+  variations: number;
 }
 
 export type FieldErrors = Partial<Record<keyof PromptValues | "tier", string>>;
@@ -33,7 +38,23 @@ export const initialValues: PromptValues = {
   styleStrength: DEFAULT_STYLE_STRENGTH,
   seed: "",
   negativePrompt: "",
+  severalStyles: false,
+  styles: [DEFAULT_STYLE],
+  variations: 1,
 };
+
+/** At most this many avatars per submission (the server's BATCH_MAX). */
+export { BATCH_MAX } from "~/server/generations/batch";
+
+/** The styles this submission makes: the several chosen, or the one. */
+export function chosenStyles(values: PromptValues): string[] {
+  return values.severalStyles ? values.styles : [values.style];
+}
+
+/** How many avatars this submission makes. */
+export function batchSize(values: PromptValues): number {
+  return Math.max(1, chosenStyles(values).length) * values.variations;
+}
 
 export const GENDERS = [
   { value: "person", label: "Person (unspecified)" },
@@ -62,8 +83,11 @@ export function generationFormData(input: {
   form.set("projectId", input.projectId);
   form.set("tier", input.tier);
   form.set("idempotencyKey", input.idempotencyKey);
-  const { styleStrength, ...text } = input.values;
+  const { styleStrength, severalStyles: _several, styles: _styles, variations, style: _style, ...text } = input.values;
   for (const [key, value] of Object.entries(text)) if (value.trim() !== "") form.set(key, value.trim());
+  // One `style` field per style: several make a batch, one generation each.
+  for (const style of chosenStyles(input.values)) form.append("style", style);
+  if (variations > 1) form.set("variations", String(variations));
   form.set("styleStrength", styleStrength.toFixed(2));
   input.photos.forEach((file, i) => form.set(`photo${i}`, file, file.name));
   return form;

@@ -11,7 +11,7 @@ import { generationFormData, retryFormData, type FieldErrors, type PromptValues 
 import { photoIndexOfField } from "./photos";
 import type { PhotoSelection } from "./usePhotoSelection";
 
-const FORM_FIELDS = new Set<string>(["name", "prompt", "personaName", "personaAge", "gender", "ageRange", "ethnicity", "style", "styleStrength", "seed", "negativePrompt", "tier"]);
+const FORM_FIELDS = new Set<string>(["name", "prompt", "personaName", "personaAge", "gender", "ageRange", "ethnicity", "style", "styleStrength", "seed", "negativePrompt", "tier", "variations"]);
 
 function newKey(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto
@@ -53,10 +53,13 @@ export function useStudioActions(input: { projectId: string; selection: PhotoSel
     else setFormError(e.message);
   }
 
-  function started(result: { generation: Parameters<typeof live.add>[0]; warnings: string[] }) {
+  function started(result: { generation: Parameters<typeof live.add>[0]; generations?: Array<Parameters<typeof live.add>[0]>; warnings: string[] }) {
     selection.setWarnings(result.warnings);
-    live.add(result.generation);
-    setNotice(`"${result.generation.name}" started: ${result.generation.creditCost} credits charged. Follow it under Generations.`);
+    const all = result.generations ?? [result.generation];
+    for (const g of all) live.add(g);
+    const credits = all.reduce((sum, g) => sum + g.creditCost, 0);
+    const what = all.length > 1 ? `${all.length} avatars of "${result.generation.name}"` : `"${result.generation.name}"`;
+    setNotice(`${what} started: ${credits} credits charged. Follow ${all.length > 1 ? "them" : "it"} under Generations.`);
     void utils.credits.balance.invalidate();
     void utils.credits.history.invalidate();
   }

@@ -11,7 +11,9 @@ import { handleTRPCRequest } from "./http";
  * tRPC for the production server (src/server/start.ts), ahead of Next.js: the same handler as the
  * Next route (handleTRPCRequest), without Next's per-request route machinery, which cost more
  * than the whole call (docs/proof.md, API). Answers are compressed as Next would for clients that
- * accept gzip; subscriptions (SSE) stream as they come.
+ * accept gzip; subscriptions (SSE) stream as they come. Each answer says how long the server
+ * took, from the request to the (compressed) body ready to send: `server-timing: app;dur=…`
+ * (browsers' network panels show it; the bench reads it).
  */
 export const TRPC_PATH_PREFIX = "/api/trpc/";
 
@@ -22,8 +24,9 @@ const gzipAsync = promisify(gzip);
 type Deps = Parameters<typeof handleTRPCRequest>[1];
 
 export async function serveTRPC(req: IncomingMessage, res: ServerResponse, deps: () => Promise<Deps>): Promise<void> {
+  const started = performance.now();
   try {
-    await answer(req, res, await handleTRPCRequest(incomingMessageToRequest(req, res, { maxBodySize: null }), await deps()));
+    await answer(req, res, started, await handleTRPCRequest(incomingMessageToRequest(req, res, { maxBodySize: null }), await deps()));
   } catch (error) {
     // tRPC answers its own errors; this is the server failing around it (never left unanswered).
     console.error("tRPC: the request could not be answered:", error);
@@ -32,7 +35,7 @@ export async function serveTRPC(req: IncomingMessage, res: ServerResponse, deps:
   }
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+async function answer(req: IncomingMessage, res: ServerResponse, started: number, response: Response): Promise<void> {
   res.statusCode = response.status;
   for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
   const cookies = response.headers.getSetCookie();
@@ -52,11 +55,17 @@ async function answer(req: IncomingMessage, res: ServerResponse, response: Respo
     res.setHeader("content-encoding", "gzip");
     res.appendHeader("vary", "accept-encoding");
     res.setHeader("content-length", zipped.length);
+    res.setHeader("server-timing", timing(started));
     res.end(zipped);
     return;
   }
   res.setHeader("content-length", body.length);
+  res.setHeader("server-timing", timing(started));
   res.end(body);
+}
+
+function timing(started: number): string {
+  return `app;dur=${(performance.now() - started).toFixed(2)}`;
 }
 
 function acceptsGzip(req: IncomingMessage): boolean {

@@ -154,6 +154,8 @@ export const generations = pgTable(
     creditCost: integer("credit_cost").notNull(),
     /** The client's key: the same key twice is the same generation and one charge. */
     idempotencyKey: text("idempotency_key").notNull(),
+    /** Set on the members of a batch (one submission, several styles or seeds): they share it. */
+    batchId: text("batch_id"),
     chargeEntryId: integer("charge_entry_id").references(() => creditLedger.id),
     /** Everything the workflow needs, frozen at submit time (prompts, seed, sizes, style…). */
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
@@ -175,7 +177,8 @@ export const generations = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
   },
   (t) => [
-    index("generations_project_idx").on(t.projectId, t.createdAt),
+    // generation.list's keyset pages walk it (src/server/pagination.ts).
+    index("generations_project_idx").on(t.projectId, t.createdAt, t.id),
     index("generations_user_idx").on(t.userId, t.createdAt),
     uniqueIndex("generations_idempotency_uq").on(t.userId, t.idempotencyKey),
   ],
@@ -219,7 +222,8 @@ export const avatars = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("avatars_project_idx").on(t.projectId, t.createdAt),
+    // avatar.list's keyset pages walk it (src/server/pagination.ts).
+    index("avatars_project_idx").on(t.projectId, t.createdAt, t.id),
     // One avatar per generation: a step that runs again can't add a duplicate.
     uniqueIndex("avatars_generation_uq").on(t.generationId),
   ],

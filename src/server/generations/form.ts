@@ -3,6 +3,7 @@ import { BadInputError } from "../errors";
 import type { IncomingPhoto } from "../photos/intake";
 import { STYLE_NOTES_MAX } from "../prompt/style-choice";
 import { TIERS } from "../tiers";
+import { BATCH_MAX, type BatchChoice } from "./batch";
 
 /**
  * The fields of a generation request (browser FormData or the REST route's multipart body),
@@ -35,6 +36,8 @@ export const generationFieldsSchema = z.object({
   seed: optionalNumber(z.number().int("Seed must be a whole number").min(0).max(2_147_483_647)),
   negativePrompt: optionalText(1000),
   tier: z.enum(TIERS).optional().or(z.literal("").transform(() => undefined)),
+  /** How many avatars per style, each with its own seed (a batch: generations/batch.ts). */
+  variations: optionalNumber(z.number().int("Variations must be a whole number").min(1, `Ask for 1 to ${BATCH_MAX} variations`).max(BATCH_MAX, `Ask for 1 to ${BATCH_MAX} variations`)),
   idempotencyKey: optionalText(200),
 });
 
@@ -42,10 +45,20 @@ export type GenerationFields = z.infer<typeof generationFieldsSchema>;
 
 const PHOTO_FIELD = /^photo(\d+)$/;
 
-export async function parseGenerationForm(form: FormData): Promise<{ fields: GenerationFields; photos: IncomingPhoto[] }> {
+/**
+ * The fields, the batch asked for (`style` may repeat: one generation per style; `variations`:
+ * seeds per style), and the photos. `fields.style` is the first style.
+ */
+export async function parseGenerationForm(form: FormData): Promise<{ fields: GenerationFields; batch: BatchChoice; photos: IncomingPhoto[] }> {
   const raw: Record<string, string> = {};
+  const styles: string[] = [];
   for (const [key, value] of form.entries()) {
-    if (!PHOTO_FIELD.test(key) && typeof value === "string") raw[key] = value;
+    if (PHOTO_FIELD.test(key) || typeof value !== "string") continue;
+    if (key === "style") {
+      if (value.trim()) styles.push(value.trim());
+      if (raw.style) continue; // the first style stands for the request's fields
+    }
+    raw[key] = value;
   }
   const parsed = generationFieldsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -53,7 +66,8 @@ export async function parseGenerationForm(form: FormData): Promise<{ fields: Gen
     const field = issue.path.join(".");
     throw new BadInputError(`${field}: ${issue.message}`, field);
   }
-  return { fields: parsed.data, photos: await readPhotos(form) };
+  const batch = { styles, variations: parsed.data.variations ?? 1 };
+  return { fields: parsed.data, batch, photos: await readPhotos(form) };
 }
 
 /** photo0…photoN as raw bytes, in field order (the intake judges them). */

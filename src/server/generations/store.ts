@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { chargeCredits, refundCharge } from "../credits";
+import { chargeCredits, InsufficientCreditsError, refundCharge } from "../credits";
 import type { Database } from "../db/client";
 import { generations, type GenerationAttempt, type PhotoFaceRecord, type StageDetail } from "../db/schema";
 import { FAILURES, refundMessage, type FailureCode } from "../failures";
@@ -49,63 +49,118 @@ export class GenerationStartError extends Error {
  * nothing. If the event can't be sent the charge is refunded: never a charge without a run.
  */
 export async function startGeneration(deps: StartDeps, input: StartInput): Promise<{ generation: Generation; replayed: boolean }> {
-  // No read ahead for a repeated key: most keys are new, and the charge finds a repeat anyway.
-  const id = randomUUID();
-  const model = TIER_MODELS[input.tier];
-  const inputKeys = input.photos.map(() => storageKeys.input(input.userId, id));
-  await Promise.all(input.photos.map((bytes, i) => deps.storage.put(inputKeys[i]!, bytes)));
+  const { settings, ...rest } = input;
+  const result = await startGenerations(deps, { ...rest, members: [settings] });
+  return { generation: result.generations[0]!, replayed: result.replayed };
+}
 
-  let created: { generation: Generation; replayed: boolean };
+export type BatchStartInput = Omit<StartInput, "settings"> & {
+  /** One generation per entry (generations/batch.ts): each its own row, charge, event and refund. */
+  members: GenerationSettings[];
+};
+
+/**
+ * A batch's generations, all or none: every member's charge and row in one transaction (the
+ * balance must cover them all), each member with its own charge entry so that each is refunded
+ * on its own. The request's idempotency key covers the whole batch: member 0 carries it, member i
+ * carries `key#i`, and a repeated key answers with the first batch, charging nothing. Then one
+ * event per member; a member whose event can't be sent is failed and refunded alone, the others
+ * run (GenerationStartError only when none could start).
+ */
+export async function startGenerations(deps: StartDeps, input: BatchStartInput): Promise<{ generations: Generation[]; replayed: boolean }> {
+  const count = input.members.length;
+  const batchId = count > 1 ? randomUUID() : null;
+  const planned = input.members.map((settings, i) => {
+    const id = randomUUID();
+    return {
+      id,
+      settings,
+      tier: settings.tier ?? input.tier,
+      idempotencyKey: i === 0 ? input.idempotencyKey : `${input.idempotencyKey}#${i}`,
+      inputKeys: input.photos.map(() => storageKeys.input(input.userId, id)),
+    };
+  });
+  // Each member keeps its own copy of the photos: each run deletes its own when it ends.
+  await Promise.all(planned.flatMap((m) => input.photos.map((bytes, i) => deps.storage.put(m.inputKeys[i]!, bytes))));
+  const dropInputs = () => Promise.all(planned.map((m) => deps.storage.deletePrefix(storageKeys.inputsOf(input.userId, m.id))));
+
+  let created: { generations: Generation[]; replayed: boolean };
   try {
     created = await deps.db.transaction(async (tx) => {
-      const charge = await chargeCredits(tx, {
-        userId: input.userId,
-        amount: model.creditCost,
-        description: `${capitalize(input.tier)} avatar generation`,
-        idempotencyKey: `generation:${input.idempotencyKey}`,
-        referenceType: "generation",
-        referenceId: id,
-      });
-      if (charge.replayed) {
-        const first = await findByIdempotencyKey(tx as unknown as Database, input.userId, input.idempotencyKey);
-        if (first) return { generation: first, replayed: true };
+      const rows: Generation[] = [];
+      let charged = 0;
+      for (const [i, m] of planned.entries()) {
+        const model = TIER_MODELS[m.tier];
+        let charge: Awaited<ReturnType<typeof chargeCredits>>;
+        try {
+          charge = await chargeCredits(tx, {
+            userId: input.userId,
+            amount: model.creditCost,
+            description: `${capitalize(m.tier)} avatar generation${count > 1 ? ` (${i + 1} of ${count})` : ""}`,
+            idempotencyKey: `generation:${m.idempotencyKey}`,
+            referenceType: "generation",
+            referenceId: m.id,
+          });
+        } catch (error) {
+          // Say what the whole batch costs against the balance before it, not the member's share.
+          if (error instanceof InsufficientCreditsError && count > 1) {
+            throw new InsufficientCreditsError(planned.reduce((sum, p) => sum + TIER_MODELS[p.tier].creditCost, 0), error.balance + charged);
+          }
+          throw error;
+        }
+        if (charge.replayed) {
+          // The first member's key was seen: the whole batch was, in one transaction.
+          const first = await findBatchByIdempotencyKey(tx as unknown as Database, input.userId, input.idempotencyKey);
+          if (first.length > 0) return { generations: first, replayed: true };
+        }
+        charged += model.creditCost;
+        const [row] = await tx
+          .insert(generations)
+          .values({
+            id: m.id,
+            userId: input.userId,
+            projectId: input.projectId,
+            modelKey: model.key,
+            tier: m.tier,
+            creditCost: model.creditCost,
+            idempotencyKey: m.idempotencyKey,
+            batchId,
+            chargeEntryId: charge.entry.id,
+            settings: m.settings as unknown as Record<string, unknown>,
+            inputKeys: m.inputKeys,
+            photoCount: input.photos.length,
+            warnings: input.warnings,
+            faces: input.faces ?? [],
+          })
+          .returning();
+        rows.push(row!);
       }
-      const [row] = await tx
-        .insert(generations)
-        .values({
-          id,
-          userId: input.userId,
-          projectId: input.projectId,
-          modelKey: model.key,
-          tier: input.tier,
-          creditCost: model.creditCost,
-          idempotencyKey: input.idempotencyKey,
-          chargeEntryId: charge.entry.id,
-          settings: input.settings as unknown as Record<string, unknown>,
-          inputKeys,
-          photoCount: input.photos.length,
-          warnings: input.warnings,
-          faces: input.faces ?? [],
-        })
-        .returning();
-      return { generation: row!, replayed: false };
+      return { generations: rows, replayed: false };
     });
   } catch (error) {
-    await deps.storage.deletePrefix(storageKeys.inputsOf(input.userId, id));
+    await dropInputs();
     throw error;
   }
   if (created.replayed) {
-    await deps.storage.deletePrefix(storageKeys.inputsOf(input.userId, id));
+    await dropInputs();
     return created;
   }
 
-  try {
-    await deps.sendEvent(created.generation);
-  } catch (error) {
-    await failGeneration(deps, created.generation.id, "START_FAILED");
-    throw new GenerationStartError(created.generation.creditCost, error);
+  const sent = await Promise.all(
+    created.generations.map(async (generation) => {
+      try {
+        await deps.sendEvent(generation);
+        return { generation, error: null };
+      } catch (error) {
+        return { generation: (await failGeneration(deps, generation.id, "START_FAILED")) ?? generation, error };
+      }
+    }),
+  );
+  const failed = sent.filter((s) => s.error !== null);
+  if (failed.length === sent.length) {
+    throw new GenerationStartError(failed.reduce((sum, s) => sum + s.generation.creditCost, 0), failed[0]!.error);
   }
-  return created;
+  return { generations: sent.map((s) => s.generation), replayed: false };
 }
 
 export async function getGeneration(db: Database, id: string): Promise<Generation | undefined> {
@@ -113,12 +168,20 @@ export async function getGeneration(db: Database, id: string): Promise<Generatio
   return row;
 }
 
-async function findByIdempotencyKey(db: Database, userId: string, key: string) {
-  const [row] = await db
+/** The generation a key started, with the rest of its batch (in the order they were made). */
+async function findBatchByIdempotencyKey(db: Database, userId: string, key: string): Promise<Generation[]> {
+  const [first] = await db
     .select()
     .from(generations)
     .where(and(eq(generations.userId, userId), eq(generations.idempotencyKey, key)));
-  return row;
+  if (!first) return [];
+  if (!first.batchId) return [first];
+  const members = await db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.userId, userId), eq(generations.batchId, first.batchId)));
+  const index = (g: Generation) => (g.idempotencyKey === key ? 0 : Number(g.idempotencyKey.slice(key.length + 1)));
+  return members.sort((a, b) => index(a) - index(b));
 }
 
 /** Moves a running generation to a stage and returns it; a finished one is never reopened (undefined). */

@@ -9,9 +9,10 @@ import { intakePhotos, type IncomingPhoto } from "../photos/intake";
 import { buildPrompt, styleStrengthToRatio } from "../prompt";
 import { getOwnedProject } from "../projects";
 import { bestTierForPlan, planAllowsTier, TIER_MODELS, type Tier } from "../tiers";
+import { planBatch, type BatchChoice } from "./batch";
 import type { GenerationFields } from "./form";
 import type { GenerationSettings } from "./settings";
-import { startGeneration, type Generation, type StartDeps } from "./store";
+import { startGeneration, startGenerations, type Generation, type StartDeps } from "./store";
 import { getOwnedGeneration } from "./views";
 
 /**
@@ -21,31 +22,33 @@ import { getOwnedGeneration } from "./views";
 export type SubmitDeps = StartDeps & { faces?: FaceRoom | null };
 
 /**
- * A generation request, from validated fields to a started job: ownership, tier against the
- * plan, photo intake, face check, prompt building, then charge + row + event
- * (store.startGeneration). Everything that can refuse the request runs before any charge.
+ * A generation request, from validated fields to started jobs: ownership, tier against the
+ * plan, the batch (one generation per style and/or seed, generations/batch.ts), photo intake and
+ * face check once, prompt building per member, then charges + rows + events
+ * (store.startGenerations). Everything that can refuse the request runs before any charge.
  */
 export async function submitGeneration(
   deps: SubmitDeps,
   userId: string,
-  request: { fields: GenerationFields; photos: IncomingPhoto[] },
-): Promise<{ generation: Generation; replayed: boolean; warnings: string[]; faces: PhotoFaceRecord[] }> {
+  request: { fields: GenerationFields; batch?: BatchChoice; photos: IncomingPhoto[] },
+): Promise<{ generation: Generation; generations: Generation[]; replayed: boolean; warnings: string[]; faces: PhotoFaceRecord[] }> {
   const { fields } = request;
+  const members = planBatch(request.batch ?? { styles: [], variations: 1 }, fields.seed);
   await getOwnedProject(deps.db, userId, fields.projectId);
   const tier = await chooseTier(deps.db, userId, fields.tier);
   const { photos, warnings, faces } = await acceptPhotos(deps, request.photos);
-  const settings = buildSettings(fields, tier);
-  const result = await startGeneration(deps, {
+  const result = await startGenerations(deps, {
     userId,
     projectId: fields.projectId,
     tier,
-    settings,
+    members: members.map((m) => buildSettings({ ...fields, style: m.style ?? fields.style, seed: m.seed }, tier)),
     photos,
     warnings,
     faces,
     idempotencyKey: fields.idempotencyKey ?? randomUUID(),
   });
-  return { ...result, ...answer(result, warnings, faces) };
+  const generation = result.generations[0]!;
+  return { generation, generations: result.generations, replayed: result.replayed, ...answer({ generation, replayed: result.replayed }, warnings, faces) };
 }
 
 /**

@@ -3,12 +3,14 @@ import { markImmutable } from "../api/transformer";
 import type { Database, DatabaseHandle } from "../db/client";
 import { avatars, generations, projects } from "../db/schema";
 import { NotFoundError } from "../errors";
+import { afterCursor, cursorTimestamp, decodeCursor, PAGE_DEFAULT, toPage, type Page } from "../pagination";
 import { projectVersions } from "./project-versions";
 import { likenessView } from "./views";
 
 /**
  * The gallery's tiles (avatar.list): what a tile shows, no storage keys and no generation details
- * (the detail view fetches those with generation.get).
+ * (the detail view fetches those with generation.get). A page at a time, newest first
+ * (src/server/pagination.ts); each page is cached on its own (project, cursor, limit).
  *
  * Cached per process, and exact across processes: projects.avatars_version is bumped by a trigger
  * in the same transaction as any change to the project's avatars (drizzle/0001). Each request
@@ -25,32 +27,40 @@ interface Entry {
   version: number;
   /** The project's change count (watched databases) when the entry was read. */
   changes: number;
-  tiles: readonly AvatarTile[];
+  page: Readonly<Page<AvatarTile>>;
 }
 const cache = new Map<string, Entry>();
 /** Per watched database: how many change notifications each project has had in this process. */
 const watched = new WeakMap<Database, Map<string, number>>();
 
-export async function listProjectAvatars(db: Database, userId: string, projectId: string): Promise<readonly AvatarTile[]> {
-  const key = `${userId}\n${projectId}`;
+export async function listProjectAvatars(
+  db: Database,
+  userId: string,
+  projectId: string,
+  options: { cursor?: string | null; limit?: number } = {},
+): Promise<Readonly<Page<AvatarTile>>> {
+  const limit = options.limit ?? PAGE_DEFAULT;
+  const cursor = options.cursor || null;
+  if (cursor) decodeCursor(cursor); // a bad cursor is the caller's mistake, named before any read
+  const key = `${userId}\n${projectId}\n${cursor ?? ""}\n${limit}`;
   const changes = watched.get(db);
   const seen = changes?.get(projectId) ?? 0;
   if (changes) {
     // The entry was stored by a read that checked ownership, and nothing has changed since.
     const hit = cache.get(key);
-    if (hit?.changes === seen) return touch(key, hit).tiles;
+    if (hit?.changes === seen) return touch(key, hit).page;
   } else {
     const project = await projectVersions(db).get(projectId);
     if (project?.userId !== userId) throw new NotFoundError("Project");
     const hit = cache.get(key);
-    if (hit?.version === project.version) return touch(key, hit).tiles;
+    if (hit?.version === project.version) return touch(key, hit).page;
   }
-  const fresh = await loadTiles(db, userId, projectId);
+  const fresh = await loadTiles(db, userId, projectId, cursor, limit);
   if (!fresh) throw new NotFoundError("Project"); // not the caller's, or deleted since the check above
   // `seen` was read before the query: a change during it leaves the entry stale, never wrong.
   touch(key, { ...fresh, changes: seen });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return fresh.tiles;
+  return fresh.page;
 }
 
 /** Most recently used last, so the oldest entry is the first to go. */
@@ -74,14 +84,17 @@ export async function watchProjectAvatars(handle: DatabaseHandle): Promise<boole
   return true;
 }
 
-/** The version and the tiles from one statement (projects left join avatars): one snapshot. */
-async function loadTiles(db: Database, userId: string, projectId: string) {
-  const rows = await db
+/**
+ * The version and a page of tiles from one statement (projects left join the page): one
+ * snapshot. The page is its own subquery so it walks avatars_project_idx and stops at limit + 1,
+ * whatever the project's size; only those rows are joined to their generations.
+ */
+async function loadTiles(db: Database, userId: string, projectId: string, cursor: string | null, limit: number) {
+  const pageRows = db
     .select({
-      version: projects.avatarsVersion,
       id: avatars.id,
+      cursorAt: cursorTimestamp(avatars.createdAt).as("cursor_at"),
       generationId: avatars.generationId,
-      name: sql<string>`${generations.settings}->>'name'`,
       width: avatars.width,
       height: avatars.height,
       engine: avatars.engine,
@@ -92,19 +105,41 @@ async function loadTiles(db: Database, userId: string, projectId: string) {
       identityPreserving: avatars.identityPreserving,
       createdAt: avatars.createdAt,
     })
+    .from(avatars)
+    .where(and(eq(avatars.projectId, projectId), eq(avatars.userId, userId), afterCursor(avatars.createdAt, avatars.id, cursor)))
+    .orderBy(desc(avatars.createdAt), desc(avatars.id))
+    .limit(limit + 1)
+    .as("page");
+  const rows = await db
+    .select({
+      version: projects.avatarsVersion,
+      id: pageRows.id,
+      cursorAt: pageRows.cursorAt,
+      generationId: pageRows.generationId,
+      batchId: generations.batchId,
+      name: sql<string>`${generations.settings}->>'name'`,
+      width: pageRows.width,
+      height: pageRows.height,
+      engine: pageRows.engine,
+      model: pageRows.model,
+      offlinePreview: pageRows.offlinePreview,
+      likeness: pageRows.likeness,
+      likenessStatus: pageRows.likenessStatus,
+      identityPreserving: pageRows.identityPreserving,
+      createdAt: pageRows.createdAt,
+    })
     .from(projects)
-    .leftJoin(avatars, and(eq(avatars.projectId, projects.id), eq(avatars.userId, userId)))
-    .leftJoin(generations, eq(generations.id, avatars.generationId))
+    .leftJoin(pageRows, sql`true`)
+    .leftJoin(generations, eq(generations.id, pageRows.generationId))
     .where(and(eq(projects.id, projectId), eq(projects.userId, userId)))
-    .orderBy(desc(avatars.createdAt));
+    .orderBy(desc(pageRows.createdAt), desc(pageRows.id));
   if (rows.length === 0) return null;
-  const tiles = rows.flatMap((a) =>
-    a.id === null
-      ? []
-      : [
+  const found = rows.filter((a): a is typeof a & { id: string; cursorAt: string } => a.id !== null);
+  const page = toPage(found, limit, (a) =>
           Object.freeze({
             id: a.id,
             generationId: a.generationId!,
+            batchId: a.batchId ?? null,
             name: a.name,
             width: a.width!,
             height: a.height!,
@@ -116,15 +151,41 @@ async function loadTiles(db: Database, userId: string, projectId: string) {
             thumbnailUrl: `/api/images/${a.id}?size=thumb`,
             imageUrl: `/api/images/${a.id}?size=full`,
           }),
-        ],
   );
+  Object.freeze(page.items);
   // Shared by every request that hits the cache: frozen, and serialized once (api/transformer.ts).
-  return { version: rows[0]!.version, tiles: markImmutable(Object.freeze(tiles)) };
+  return { version: rows[0]!.version, page: markImmutable(Object.freeze(page)) };
+}
+
+/** One generation's avatars as tiles (the REST status answer), owner only. */
+export async function listGenerationAvatars(db: Database, userId: string, generationId: string): Promise<AvatarTile[]> {
+  const rows = await db
+    .select({ avatar: avatars, name: sql<string>`${generations.settings}->>'name'`, batchId: generations.batchId })
+    .from(avatars)
+    .innerJoin(generations, eq(generations.id, avatars.generationId))
+    .where(and(eq(avatars.generationId, generationId), eq(avatars.userId, userId)));
+  return rows.map(({ avatar: a, name, batchId }) => ({
+    id: a.id,
+    generationId: a.generationId,
+    batchId,
+    name,
+    width: a.width,
+    height: a.height,
+    engine: a.engine,
+    model: a.model,
+    offlinePreview: a.offlinePreview,
+    ...likenessView(a),
+    createdAt: a.createdAt,
+    thumbnailUrl: `/api/images/${a.id}?size=thumb`,
+    imageUrl: `/api/images/${a.id}?size=full`,
+  }));
 }
 
 export interface AvatarTile {
   id: string;
   generationId: string;
+  /** Shared by the avatars of one batch submission (the gallery groups them); null otherwise. */
+  batchId: string | null;
   name: string;
   width: number;
   height: number;

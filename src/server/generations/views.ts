@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { avatars, generations } from "../db/schema";
 import { NotFoundError } from "../errors";
+import { afterCursor, cursorTimestamp, PAGE_DEFAULT, toPage, type Page } from "../pagination";
 import type { GenerationSettings } from "./settings";
 import type { Generation } from "./store";
 
@@ -13,6 +14,8 @@ export function generationView(row: Generation) {
     id: row.id,
     projectId: row.projectId,
     name: s.name,
+    /** Shared by the members of one batch submission; null for a single generation. */
+    batchId: row.batchId ?? null,
     tier: row.tier,
     status: row.status,
     stage: row.stage,
@@ -65,14 +68,31 @@ export async function getOwnedGeneration(db: Database, userId: string, id: strin
   return row;
 }
 
-export async function listProjectGenerations(db: Database, userId: string, projectId: string) {
+/** A page of the project's generations, newest first (keyset, src/server/pagination.ts). */
+export async function listProjectGenerations(
+  db: Database,
+  userId: string,
+  projectId: string,
+  options: { cursor?: string | null; limit?: number } = {},
+): Promise<Page<GenerationView>> {
+  const limit = options.limit ?? PAGE_DEFAULT;
   const rows = await db
-    .select()
+    .select({ row: generations, cursorAt: cursorTimestamp(generations.createdAt) })
     .from(generations)
-    .where(and(eq(generations.projectId, projectId), eq(generations.userId, userId)))
-    .orderBy(desc(generations.createdAt))
-    .limit(200);
-  return rows.map(generationView);
+    .where(
+      and(
+        eq(generations.projectId, projectId),
+        eq(generations.userId, userId),
+        afterCursor(generations.createdAt, generations.id, options.cursor),
+      ),
+    )
+    .orderBy(desc(generations.createdAt), desc(generations.id))
+    .limit(limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...r, id: r.row.id })),
+    limit,
+    (r) => generationView(r.row),
+  );
 }
 
 /** The label every FLUX stand-in carries: it keeps no identity from the photos. */

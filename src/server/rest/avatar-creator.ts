@@ -2,6 +2,7 @@ import { createCaller } from "../api/root";
 import type { Context } from "../api/trpc";
 import { authenticateBearer } from "../api-tokens/tokens";
 import type { RateLimiter } from "../api-tokens/rate-limit";
+import { listGenerationAvatars } from "../generations/tiles";
 import { avatarImageResponse } from "../images";
 import { readMultipart } from "./body";
 import { errorResponse, restError } from "./errors";
@@ -85,10 +86,19 @@ async function generateWithPhoto(req: Request, projectId: string, deps: RestDeps
   const idempotencyKey = req.headers.get("idempotency-key");
   if (idempotencyKey) form.set("idempotencyKey", idempotencyKey);
 
+  // A batch: `style` repeated (one generation per preset) and/or `variations=N`; `generation` is
+  // the first, `generations` all of them, each with its own status URL.
   const result = await who.caller.avatar.generateWithPhotoMaker(form);
-  const statusUrl = new URL(`${BASE}/generations/${encodeURIComponent(result.generationId)}`, req.url).toString();
+  const statusOf = (id: string) => new URL(`${BASE}/generations/${encodeURIComponent(id)}`, req.url).toString();
+  const statusUrl = statusOf(result.generationId);
   return Response.json(
-    { generation: result.generation, warnings: result.warnings, replayed: result.replayed, statusUrl },
+    {
+      generation: result.generation,
+      generations: result.generations.map((g) => ({ ...g, statusUrl: statusOf(g.id) })),
+      warnings: result.warnings,
+      replayed: result.replayed,
+      statusUrl,
+    },
     { status: 201, headers: { location: statusUrl, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) } },
   );
 }
@@ -99,9 +109,7 @@ async function generationStatus(req: Request, id: string, deps: RestDeps): Promi
   const generation = await who.caller.generation.get({ id });
   const avatars =
     generation.status === "succeeded"
-      ? (await who.caller.avatar.list({ projectId: generation.projectId }))
-          .filter((a) => a.generationId === generation.id)
-          .map((a) => ({
+      ? (await listGenerationAvatars(deps.db, who.userId, generation.id)).map((a) => ({
             id: a.id,
             width: a.width,
             height: a.height,

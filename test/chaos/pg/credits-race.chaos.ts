@@ -47,7 +47,7 @@ describe("1,000 concurrent submits on PostgreSQL", () => {
     expect(await getBalance(app.db, u.id)).toBe(17);
 
     for (const id of started) await waitForGeneration(u, id, 60_000);
-    expect(await u.caller.generation.list({ projectId: project.id })).toHaveLength(5);
+    expect((await u.caller.generation.list({ projectId: project.id })).items).toHaveLength(5);
     expect(await getBalance(app.db, u.id)).toBe(17);
     expect(await ledgerSum(app.db, u.id)).toBe(17);
     const inputs = readdirSync(path.join(app.storageDir, "inputs"), { recursive: true, withFileTypes: true }).filter((d) => d.isFile());

@@ -6,6 +6,7 @@ import { readPhotos } from "../../generations/form";
 import { watchProjectGenerations } from "../../generations/live";
 import { retryGeneration } from "../../generations/submit";
 import { generationView, getOwnedGeneration, listProjectGenerations } from "../../generations/views";
+import { pageInput } from "../../pagination";
 import { getOwnedProject } from "../../projects";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -16,9 +17,10 @@ export const generationRouter = createTRPCRouter({
     .input(z.object({ id }))
     .query(async ({ ctx, input }) => generationView(await getOwnedGeneration(ctx.db, ctx.user.id, input.id))),
 
-  list: protectedProcedure.input(z.object({ projectId: id })).query(async ({ ctx, input }) => {
+  /** A page, newest first: `{ items, nextCursor }` (pass nextCursor back as cursor for the next). */
+  list: protectedProcedure.input(z.object({ projectId: id, ...pageInput })).query(async ({ ctx, input }) => {
     await getOwnedProject(ctx.db, ctx.user.id, input.projectId);
-    return listProjectGenerations(ctx.db, ctx.user.id, input.projectId);
+    return listProjectGenerations(ctx.db, ctx.user.id, input.projectId, input);
   }),
 
   /**
