@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseUpload, fitWithin, formatUploadSaving, jpegName, worthReencoding } from "~/components/studio/downscale";
+import { chooseUpload, fitWithin, formatUploadSaving, worthReencoding } from "~/components/studio/downscale";
 import { checkFile } from "~/components/studio/photos";
 
 const MiB = 1024 * 1024;
@@ -28,10 +28,10 @@ describe("worthReencoding", () => {
 });
 
 describe("chooseUpload: the original is sent unless the re-encode is smaller", () => {
-  it("sends the smaller JPEG under the original's name with .jpg", () => {
+  it("sends the smaller JPEG, typed as JPEG, under the name the user chose", () => {
     const original = file(9 * MiB, "IMG_0001.PNG", "image/png");
     const upload = chooseUpload(original, { kind: "encoded", blob: new Blob([new Uint8Array(900_000)]), width: 2048, height: 1365 });
-    expect([upload.name, upload.type, upload.size, upload.lastModified]).toEqual(["IMG_0001.jpg", "image/jpeg", 900_000, 1234]);
+    expect([upload.name, upload.type, upload.size, upload.lastModified]).toEqual(["IMG_0001.PNG", "image/jpeg", 900_000, 1234]);
   });
 
   it("keeps the original when the re-encode is not smaller, was not needed, or the browser could not decode it", () => {
@@ -40,15 +40,6 @@ describe("chooseUpload: the original is sent unless the re-encode is smaller", (
     expect(chooseUpload(original, { kind: "kept" })).toBe(original);
     const heic = file(2 * MiB, "IMG_0002.HEIC", "image/heic");
     expect(chooseUpload(heic, { kind: "undecodable", reason: "The source image could not be decoded." })).toBe(heic);
-  });
-
-  it.each([
-    ["me.jpeg", "me.jpg"],
-    ["holiday.photo.png", "holiday.photo.jpg"],
-    ["noext", "noext.jpg"],
-    [".png", "photo.jpg"],
-  ])("names %s as %s", (name, expected) => {
-    expect(jpegName(name)).toBe(expected);
   });
 });
 

@@ -36,12 +36,6 @@ export function worthReencoding(size: Size, bytes: number, maxSide = UPLOAD_MAX_
   return Math.max(size.width, size.height) > maxSide || bytes > TARGET_JPEG_BYTES;
 }
 
-/** "IMG_0001.PNG" → "IMG_0001.jpg": the name the re-encoded JPEG is sent under. */
-export function jpegName(name: string): string {
-  const base = name.replace(/\.[^./\\]*$/, "");
-  return `${base || "photo"}.jpg`;
-}
-
 /** What the worker answered for one photo. */
 export type DownscaleOutcome =
   | { kind: "encoded"; blob: Blob; width: number; height: number }
@@ -50,10 +44,14 @@ export type DownscaleOutcome =
   /** The browser can't decode it (HEIC on most browsers, a renamed file): sent as chosen, the server decides. */
   | { kind: "undecodable"; reason: string };
 
-/** The file to upload: the re-encoded one only when it is smaller, else the original. */
+/**
+ * The file to upload: the re-encoded one only when it is smaller, else the original. It keeps the
+ * chosen name, so the server's messages ("Photo 2 (IMG_0001.PNG) …") name the file the user
+ * picked; the server goes by the bytes, never the name.
+ */
 export function chooseUpload(original: File, outcome: DownscaleOutcome): File {
   if (outcome.kind !== "encoded" || outcome.blob.size >= original.size) return original;
-  return new File([outcome.blob], jpegName(original.name), { type: "image/jpeg", lastModified: original.lastModified });
+  return new File([outcome.blob], original.name, { type: "image/jpeg", lastModified: original.lastModified });
 }
 
 export interface UploadSize {
