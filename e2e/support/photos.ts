@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { noFaceJpeg, twoPeopleJpeg } from "../../scripts/make-face-fixtures";
+import { cameraPhotoJpeg, type CameraPhotoOptions } from "../../test/helpers/camera-photo";
 import { facePhotoJpeg } from "../../test/helpers/faces";
 
 /**
@@ -53,3 +54,20 @@ export const fakeJpeg = (name = "renamed.jpg"): FilePayload => ({
 
 /** Over the 10 MB limit (the browser refuses it before any upload). */
 export const hugeJpeg = (name = "huge.jpg"): FilePayload => ({ name, mimeType: "image/jpeg", buffer: Buffer.alloc(11 * 1024 * 1024, 1) });
+
+/**
+ * A camera photo of fixture person 0 as a phone writes it (test/helpers/camera-photo.ts):
+ * 6000×4000 stored sideways with EXIF orientation 6, camera EXIF with GPS, ~9 MB of real JPEG.
+ */
+export async function cameraJpeg(name = "IMG_1234.JPG", options: CameraPhotoOptions = {}): Promise<FilePayload> {
+  return { name, mimeType: "image/jpeg", buffer: await cameraPhotoJpeg(options) };
+}
+
+/** Named and typed as an iPhone's HEIC, with its file header (no browser here decodes it; the server refuses it). */
+export const heicPhoto = (name = "IMG_0002.HEIC"): FilePayload => {
+  const box = Buffer.alloc(24);
+  box.writeUInt32BE(24, 0);
+  box.write("ftypheic", 4, "latin1");
+  box.write("mif1heic", 16, "latin1");
+  return { name, mimeType: "image/heic", buffer: Buffer.concat([box, Buffer.alloc(4096, 7)]) };
+};

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: photo intake vs bare sharp, orchestration overhead through the real executor,
- * and the first page of avatar.list / generation.list in a project of 10,000 avatars. Prints a table against the targets and writes
- * .data/bench/results.json. Embedded PGlite by default; DATABASE_URL=… for a PostgreSQL server
- * (scratch databases, dropped afterwards).
+ * the first page of avatar.list / generation.list in a project of 10,000 avatars, and four phone
+ * photos uploaded over a 20 Mbit/s link in Chromium (originals vs shrunk in the browser). Prints a
+ * table against the targets and writes .data/bench/results.json. Embedded PGlite by default;
+ * DATABASE_URL=… for a PostgreSQL server (scratch databases, dropped afterwards).
  *
- *   npm run bench [-- --only intake,orchestration,pages] [--quick]
+ *   npm run bench [-- --only intake,orchestration,pages,upload] [--quick]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -12,9 +13,10 @@ import path from "node:path";
 import { benchIntake } from "./intake";
 import { benchOrchestration } from "./orchestration";
 import { benchPages } from "./pages";
+import { benchUpload } from "./upload";
 
 const args = process.argv.slice(2);
-const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] ?? "" : "intake,orchestration,pages";
+const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] ?? "" : "intake,orchestration,pages,upload";
 const only = new Set(onlyArg.split(","));
 const quick = args.includes("--quick");
 
@@ -86,6 +88,20 @@ if (only.has("pages")) {
       met: mark(met),
     });
   }
+}
+
+if (only.has("upload")) {
+  console.error("upload: 4 × 12 MP JPEGs over a 20 Mbit/s uplink in Chromium, click → queued, originals vs shrunk in the browser…");
+  const r = await benchUpload({ rounds: quick ? 1 : 3 });
+  results.upload = r;
+  const ready = r.shrunk.pickToReadyMedianMs;
+  rows.push(
+    { measure: `click → queued, ${r.photos} photos as chosen (${r.originals.requestMB} MB sent)`, measured: `${r.originals.clickToQueuedMedianMs} ms`, target: "", met: "" },
+    { measure: `click → queued, shrunk in the browser (${r.shrunk.requestMB} MB sent)`, measured: `${r.shrunk.clickToQueuedMedianMs} ms`, target: "≤ 4000 ms", met: mark(r.met.target) },
+    { measure: "shrinking 4 photos in the worker (pick → ready)", measured: ready === null ? "?" : `${ready} ms`, target: "", met: "" },
+    { measure: "click → queued, clicked right after picking", measured: `${r.shrunkAtOnce.clickToQueuedMedianMs} ms`, target: "", met: "" },
+    { measure: "click → queued, shrunk, no throttling (the server's share)", measured: `${r.shrunkUnthrottled.clickToQueuedMedianMs} ms`, target: "", met: "" },
+  );
 }
 
 results.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));

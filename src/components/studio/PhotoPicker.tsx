@@ -6,7 +6,7 @@ import { ACCEPT, MAX_PHOTOS } from "./photos";
 import type { PhotoSelection } from "./usePhotoSelection";
 
 /** Drag and drop or browse, 1–4 photos, previews with remove buttons, problems on the photo they concern. */
-export function PhotoPicker({ selection, disabled }: { selection: PhotoSelection; disabled?: boolean }) {
+export function PhotoPicker({ selection, disabled, saving }: { selection: PhotoSelection; disabled?: boolean; saving?: string | null }) {
   const { photos, problems, notes } = selection;
   const inputId = useId();
   const hintId = useId();
@@ -65,6 +65,10 @@ export function PhotoPicker({ selection, disabled }: { selection: PhotoSelection
           JPEG or PNG, up to 10 MB each, 1–4 photos. 2–3 photos from varied angles, with your face clearly
           visible, work best.
         </p>
+        <p className="mt-1 text-xs text-slate-500">
+          Your browser shrinks each photo to 2048 px before upload, which also drops its camera data (such as
+          the GPS location); we remove any left on our side, and delete the photos once your avatar is made.
+        </p>
       </div>
 
       <div aria-live="polite" className="space-y-2">
@@ -111,6 +115,11 @@ export function PhotoPicker({ selection, disabled }: { selection: PhotoSelection
             </li>
           ))}
         </ul>
+      ) : null}
+      {saving ? (
+        <p className="text-xs text-slate-600" data-testid="upload-saving">
+          {saving}
+        </p>
       ) : null}
     </section>
   );

@@ -15,6 +15,7 @@ import { PromptFields } from "./PromptFields";
 import { StylePicker } from "./StylePicker";
 import { SubmitBar } from "./SubmitBar";
 import { TierPicker } from "./TierPicker";
+import { useDownscale } from "./useDownscale";
 import { usePhotoSelection } from "./usePhotoSelection";
 import { useStudioActions } from "./useStudioActions";
 
@@ -22,8 +23,9 @@ import { useStudioActions } from "./useStudioActions";
 export function Studio({ projectId }: { projectId: string }) {
   const hydrated = useHydrated();
   const selection = usePhotoSelection();
+  const downscale = useDownscale(selection.photos);
   const live = useLiveGenerations(projectId);
-  const actions = useStudioActions({ projectId, selection, live });
+  const actions = useStudioActions({ projectId, selection, live, uploads: downscale.uploads });
   const models = api.models.list.useQuery();
   const balance = api.credits.balance.useQuery();
   const [values, setValues] = useState<PromptValues>(initialValues);
@@ -82,7 +84,7 @@ export function Studio({ projectId }: { projectId: string }) {
           }}
         >
           <NeedsJavaScript what="The studio" />
-          <PhotoPicker selection={selection} disabled={actions.pending} />
+          <PhotoPicker selection={selection} disabled={actions.pending} saving={downscale.saving} />
           <section aria-labelledby="describe-title" className="space-y-4">
             <h2 id="describe-title" className="text-lg font-semibold">
               Describe your avatar

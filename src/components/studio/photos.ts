@@ -15,10 +15,12 @@ export interface SelectedPhoto {
   warnings: string[];
 }
 
-const TYPES = new Set(["image/jpeg", "image/png"]);
-const EXTENSIONS = /\.(jpe?g|png)$/i;
+// HEIC/HEIF (iPhones) pass too: a browser that can decode them sends a JPEG (useDownscale.ts),
+// one that can't sends the file as chosen, and the server's answer decides.
+const TYPES = new Set(["image/jpeg", "image/png", "image/heic", "image/heif"]);
+const EXTENSIONS = /\.(jpe?g|png|hei[cf])$/i;
 
-export const ACCEPT = "image/jpeg,image/png,.jpg,.jpeg,.png";
+export const ACCEPT = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif";
 
 const mb = (bytes: number) => (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toFixed(1);
 

@@ -27,8 +27,14 @@ const withoutField = (message: string, field: string) => (message.startsWith(`${
  * (generation.retry) with the photos the page still holds. Server refusals land where they
  * belong: on a photo, on a field, or as a message for the whole form.
  */
-export function useStudioActions(input: { projectId: string; selection: PhotoSelection; live: ReturnType<typeof useLiveGenerations> }) {
-  const { projectId, selection, live } = input;
+export function useStudioActions(input: {
+  projectId: string;
+  selection: PhotoSelection;
+  live: ReturnType<typeof useLiveGenerations>;
+  /** The files to send for the chosen photos (shrunk in the browser: useDownscale.ts). */
+  uploads: (photos: PhotoSelection["photos"]) => Promise<File[]>;
+}) {
+  const { projectId, selection, live, uploads } = input;
   const utils = api.useUtils();
   const uploadId = useId();
   const progress = useUploadProgress(uploadId);
@@ -38,6 +44,16 @@ export function useStudioActions(input: { projectId: string; selection: PhotoSel
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Waiting for photos still being shrunk counts as pending: a second click sends nothing twice.
+  const [preparing, setPreparing] = useState(false);
+  const prepare = async () => {
+    setPreparing(true);
+    try {
+      return await uploads(selection.photos);
+    } finally {
+      setPreparing(false);
+    }
+  };
 
   function showError(error: unknown) {
     if (!(error instanceof TRPCClientError)) {
@@ -80,7 +96,7 @@ export function useStudioActions(input: { projectId: string; selection: PhotoSel
     setFieldErrors(errors);
     if (selection.photos.length === 0 || Object.keys(errors).length > 0) return false;
     try {
-      const form = generationFormData({ projectId, values, tier, photos: selection.photos.map((p) => p.file), idempotencyKey: newKey() });
+      const form = generationFormData({ projectId, values, tier, photos: await prepare(), idempotencyKey: newKey() });
       started(await generate.mutateAsync(form));
       return true;
     } catch (error) {
@@ -96,7 +112,7 @@ export function useStudioActions(input: { projectId: string; selection: PhotoSel
       return false;
     }
     try {
-      started(await retry.mutateAsync(retryFormData(generationId, selection.photos.map((p) => p.file), newKey())));
+      started(await retry.mutateAsync(retryFormData(generationId, await prepare(), newKey())));
       return true;
     } catch (error) {
       showError(error);
@@ -107,7 +123,7 @@ export function useStudioActions(input: { projectId: string; selection: PhotoSel
   return {
     submit,
     again,
-    pending: generate.isPending || retry.isPending,
+    pending: preparing || generate.isPending || retry.isPending,
     progress,
     fieldErrors,
     setFieldErrors,

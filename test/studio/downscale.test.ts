@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { chooseUpload, fitWithin, formatUploadSaving, worthReencoding } from "~/components/studio/downscale";
+import { checkFile } from "~/components/studio/photos";
+
+const MiB = 1024 * 1024;
+const file = (bytes: number, name = "IMG_0001.JPG", type = "image/jpeg") => new File([new Uint8Array(bytes)], name, { type, lastModified: 1234 });
+
+describe("fitWithin: ≤ 2048 px on the long side", () => {
+  it.each([
+    [{ width: 6000, height: 4000 }, { width: 2048, height: 1365 }],
+    [{ width: 3000, height: 4000 }, { width: 1536, height: 2048 }],
+    [{ width: 4032, height: 3024 }, { width: 2048, height: 1536 }],
+    [{ width: 20000, height: 10 }, { width: 2048, height: 1 }],
+    [{ width: 2048, height: 2048 }, { width: 2048, height: 2048 }],
+    [{ width: 800, height: 600 }, { width: 800, height: 600 }],
+  ])("%o → %o", (size, expected) => {
+    expect(fitWithin(size)).toEqual(expected);
+  });
+});
+
+describe("worthReencoding", () => {
+  it("re-encodes a photo larger than 2048 px or heavier than 1 MB, and leaves a small, light one alone", () => {
+    expect(worthReencoding({ width: 6000, height: 4000 }, 0.5 * MiB)).toBe(true);
+    expect(worthReencoding({ width: 1600, height: 1200 }, 3 * MiB)).toBe(true);
+    expect(worthReencoding({ width: 2048, height: 1536 }, MiB)).toBe(false);
+    expect(worthReencoding({ width: 768, height: 1024 }, 200_000)).toBe(false);
+  });
+});
+
+describe("chooseUpload: the original is sent unless the re-encode is smaller", () => {
+  it("sends the smaller JPEG, typed as JPEG, under the name the user chose", () => {
+    const original = file(9 * MiB, "IMG_0001.PNG", "image/png");
+    const upload = chooseUpload(original, { kind: "encoded", blob: new Blob([new Uint8Array(900_000)]), width: 2048, height: 1365 });
+    expect([upload.name, upload.type, upload.size, upload.lastModified]).toEqual(["IMG_0001.PNG", "image/jpeg", 900_000, 1234]);
+  });
+
+  it("keeps the original when the re-encode is not smaller, was not needed, or the browser could not decode it", () => {
+    const original = file(500_000);
+    expect(chooseUpload(original, { kind: "encoded", blob: new Blob([new Uint8Array(500_000)]), width: 1, height: 1 })).toBe(original);
+    expect(chooseUpload(original, { kind: "kept" })).toBe(original);
+    const heic = file(2 * MiB, "IMG_0002.HEIC", "image/heic");
+    expect(chooseUpload(heic, { kind: "undecodable", reason: "The source image could not be decoded." })).toBe(heic);
+  });
+});
+
+describe("formatUploadSaving: the line under the photos", () => {
+  it("shows the total as chosen and as sent", () => {
+    const photos = [9.6, 9.5, 9.6, 9.5].map((mb, i) => ({ originalBytes: mb * MiB, uploadBytes: [0.8, 0.7, 0.8, 0.8][i]! * MiB }));
+    expect(formatUploadSaving(photos)).toBe("4 photos · 38.2 MB → 3.1 MB");
+  });
+
+  it("says one photo, shows no arrow when nothing got smaller, and says when photos are still being prepared", () => {
+    expect(formatUploadSaving([{ originalBytes: 10 * MiB, uploadBytes: MiB }])).toBe("1 photo · 10.0 MB → 1.0 MB");
+    expect(formatUploadSaving([{ originalBytes: 400_000, uploadBytes: 400_000 }])).toBe("1 photo · 0.4 MB");
+    expect(formatUploadSaving([{ originalBytes: 5 * MiB, uploadBytes: MiB }, { originalBytes: 3 * MiB, uploadBytes: null }])).toBe("2 photos · 8.0 MB · preparing for upload…");
+    expect(formatUploadSaving([])).toBeNull();
+  });
+});
+
+describe("the picker lets HEIC through to the server", () => {
+  it("takes .heic/.heif and image/heic, still refuses what is no photo at all", () => {
+    expect(checkFile(file(2 * MiB, "IMG_0003.HEIC", "image/heic"))).toBeNull();
+    expect(checkFile(file(2 * MiB, "IMG_0003.heif", ""))).toBeNull();
+    expect(checkFile(file(10, "notes.txt", "text/plain"))).toBe('"notes.txt" is not a JPEG or PNG image');
+  });
+});
