@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseUpload, fitWithin, formatUploadSaving, worthReencoding } from "~/components/studio/downscale";
-import { checkFile } from "~/components/studio/photos";
+import { checkFile, MAX_CHOSEN_PHOTO_BYTES, uploadProblem } from "~/components/studio/photos";
 
 const MiB = 1024 * 1024;
 const file = (bytes: number, name = "IMG_0001.JPG", type = "image/jpeg") => new File([new Uint8Array(bytes)], name, { type, lastModified: 1234 });
@@ -62,5 +62,23 @@ describe("the picker lets HEIC through to the server", () => {
     expect(checkFile(file(2 * MiB, "IMG_0003.HEIC", "image/heic"))).toBeNull();
     expect(checkFile(file(2 * MiB, "IMG_0003.heif", ""))).toBeNull();
     expect(checkFile(file(10, "notes.txt", "text/plain"))).toBe('"notes.txt" is not a JPEG or PNG image');
+  });
+});
+
+describe("the 10 MB limit is on what is sent", () => {
+  it("takes a 12 MB phone JPEG when this browser shrinks photos, refuses it when it can't", () => {
+    const phone = file(12 * MiB, "IMG_0004.JPG", "image/jpeg");
+    expect(checkFile(phone, { canShrink: true })).toBeNull();
+    expect(checkFile(phone)).toBe('"IMG_0004.JPG" is 12.0 MB; each photo must be under 10MB');
+    // A HEIC is sent as chosen wherever it can't be decoded: the upload limit applies as it is.
+    expect(checkFile(file(12 * MiB, "IMG_0005.HEIC", "image/heic"), { canShrink: true })).toBe('"IMG_0005.HEIC" is 12.0 MB; each photo must be under 10MB');
+    expect(checkFile(file(MAX_CHOSEN_PHOTO_BYTES + 1, "huge.png", "image/png"), { canShrink: true })).toBe('"huge.png" is 40.1 MB; each photo must be under 40MB');
+  });
+
+  it("checks the file about to be sent: a shrunk one passes, an original the browser couldn't shrink is named", () => {
+    expect(uploadProblem(0, file(1.2 * MiB, "IMG_0004.JPG", "image/jpeg"))).toBeNull();
+    expect(uploadProblem(1, file(12 * MiB, "IMG_0004.JPG", "image/jpeg"))).toBe(
+      "Photo 2 (IMG_0004.JPG) is 12.0 MB and this browser could not make it smaller; each photo must be under 10MB",
+    );
   });
 });

@@ -7,6 +7,9 @@ import { MAX_OUTPUT_SIDE, TARGET_JPEG_BYTES } from "~/server/photos/limits";
  * still checks and normalizes every photo as before; this only decides what is sent.
  */
 
+/** A browser without workers, OffscreenCanvas or createImageBitmap sends photos as chosen. */
+export const canDownscale = () => typeof Worker !== "undefined" && typeof OffscreenCanvas !== "undefined" && typeof createImageBitmap !== "undefined";
+
 /** The long side sent: what the server keeps anyway (src/server/photos/limits.ts). */
 export const UPLOAD_MAX_SIDE = MAX_OUTPUT_SIDE;
 /** JPEG quality of the re-encode (0–1): visually lossless for faces, as the server's first try. */

@@ -1,12 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { chooseUpload, formatUploadSaving, UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE, type DownscaleOutcome } from "./downscale";
+import { canDownscale, chooseUpload, formatUploadSaving, UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE, type DownscaleOutcome } from "./downscale";
 import type { DownscaleReply, DownscaleRequest } from "./downscale.worker";
 import type { SelectedPhoto } from "./photos";
 
-/** A browser without workers, OffscreenCanvas or createImageBitmap sends photos as chosen. */
-const canDownscale = () => typeof Worker !== "undefined" && typeof OffscreenCanvas !== "undefined" && typeof createImageBitmap !== "undefined";
 
 /**
  * Each chosen photo, shrunk for upload in a Web Worker as soon as it is chosen (so the work mostly

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { intakeFiles, photoIndexOfMessage, type SelectedPhoto } from "./photos";
+import { canDownscale } from "./downscale";
 
 let counter = 0;
 
@@ -19,7 +20,7 @@ export function usePhotoSelection() {
   useEffect(() => () => current.current.forEach((p) => URL.revokeObjectURL(p.previewUrl)), []);
 
   const add = useCallback((files: readonly File[]) => {
-    const { take, problems: found } = intakeFiles(files, current.current.length);
+    const { take, problems: found } = intakeFiles(files, current.current.length, { canShrink: canDownscale() });
     setProblems(found);
     setNotes([]);
     if (take.length === 0) return;

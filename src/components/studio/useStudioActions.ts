@@ -8,7 +8,7 @@ import { api } from "~/trpc/react";
 import { uploadContext, useUploadProgress } from "~/trpc/upload-progress";
 import type { useLiveGenerations } from "../generations/useLiveGenerations";
 import { generationFormData, retryFormData, type FieldErrors, type PromptValues } from "./form";
-import { photoIndexOfField } from "./photos";
+import { photoIndexOfField, uploadProblem } from "./photos";
 import type { PhotoSelection } from "./usePhotoSelection";
 
 const FORM_FIELDS = new Set<string>(["name", "prompt", "personaName", "personaAge", "gender", "ageRange", "ethnicity", "style", "styleStrength", "seed", "negativePrompt", "tier", "variations"]);
@@ -46,10 +46,17 @@ export function useStudioActions(input: {
   const [notice, setNotice] = useState<string | null>(null);
   // Waiting for photos still being shrunk counts as pending: a second click sends nothing twice.
   const [preparing, setPreparing] = useState(false);
-  const prepare = async () => {
+  /** The files to send, or null when one is still over the limit (its photo says so). */
+  const prepare = async (): Promise<File[] | null> => {
     setPreparing(true);
     try {
-      return await uploads(selection.photos);
+      const files = await uploads(selection.photos);
+      const tooBig = files.flatMap((file, i) => {
+        const problem = uploadProblem(i, file);
+        return problem ? [{ i, problem }] : [];
+      });
+      for (const { i, problem } of tooBig) selection.setServerError(i, problem);
+      return tooBig.length > 0 ? null : files;
     } finally {
       setPreparing(false);
     }
@@ -96,7 +103,9 @@ export function useStudioActions(input: {
     setFieldErrors(errors);
     if (selection.photos.length === 0 || Object.keys(errors).length > 0) return false;
     try {
-      const form = generationFormData({ projectId, values, tier, photos: await prepare(), idempotencyKey: newKey() });
+      const photos = await prepare();
+      if (!photos) return false;
+      const form = generationFormData({ projectId, values, tier, photos, idempotencyKey: newKey() });
       started(await generate.mutateAsync(form));
       return true;
     } catch (error) {
@@ -112,7 +121,9 @@ export function useStudioActions(input: {
       return false;
     }
     try {
-      started(await retry.mutateAsync(retryFormData(generationId, await prepare(), newKey())));
+      const photos = await prepare();
+      if (!photos) return false;
+      started(await retry.mutateAsync(retryFormData(generationId, photos, newKey())));
       return true;
     } catch (error) {
       showError(error);
