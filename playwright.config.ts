@@ -36,6 +36,44 @@ const common = {
   // are real faces (e2e/support/photos.ts, from test/helpers/faces.ts).
 };
 
+/**
+ * One app process with its own ports, database and files: by default `npm start` on the shared
+ * build, ready when its health answers.
+ */
+function appServer(
+  name: string,
+  port: number,
+  executorPort: number,
+  baseURL: string,
+  storageDir: string,
+  env: Record<string, string>,
+  start: { command?: string; url?: string; timeout?: number } = {},
+) {
+  return {
+    command: start.command ?? "npm start",
+    url: start.url ?? `${baseURL}/api/trpc/system.health`,
+    timeout: start.timeout ?? 60_000,
+    reuseExistingServer,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      ...common,
+      PORT: String(port),
+      EXECUTOR_PORT: String(executorPort),
+      PGLITE_DIR: `.data/e2e/${name}-pglite-${E2E.runId}`,
+      DATA_DIR: `.data/e2e/${name}-data-${E2E.runId}`,
+      STORAGE_DIR: storageDir,
+      BETTER_AUTH_URL: baseURL,
+      ...env,
+    },
+  };
+}
+
+/** A fake outside service as its own process (test/fakes/*-cli.ts), ready when `url` answers. */
+function fakeServer(command: string, url: string) {
+  return { command, url, timeout: 30_000, reuseExistingServer, stdout: "ignore" as const, stderr: "pipe" as const };
+}
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
@@ -53,141 +91,50 @@ export default defineConfig({
   },
   // Started in order: the build, the fakes, the other apps on the same build, then the dev server.
   webServer: [
-    {
+    appServer("offline", E2E.port, E2E.executorPort, baseUrl, E2E.storageDir, { GENERATION_ENGINE: "offline" }, {
       command: "npm run build && npm start",
-      url: `${baseUrl}/api/trpc/system.health`,
       timeout: 240_000,
-      reuseExistingServer,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        ...common,
-        PORT: String(E2E.port),
-        EXECUTOR_PORT: String(E2E.executorPort),
-        PGLITE_DIR: `.data/e2e/pglite-${E2E.runId}`,
-        DATA_DIR: `.data/e2e/data-${E2E.runId}`,
-        STORAGE_DIR: E2E.storageDir,
-        BETTER_AUTH_URL: baseUrl,
-        GENERATION_ENGINE: "offline",
-      },
-    },
-    {
-      command: `npx tsx test/fakes/huggingface-cli.ts --port ${E2E.fakePort}`,
-      url: `${fakeUrl}/photomaker`,
-      timeout: 30_000,
-      reuseExistingServer,
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-    {
-      command: "npm start",
-      url: `${hfBaseUrl}/api/trpc/system.health`,
-      timeout: 60_000,
-      reuseExistingServer,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        ...common,
-        PORT: String(E2E.hfPort),
-        EXECUTOR_PORT: String(E2E.hfExecutorPort),
-        PGLITE_DIR: `.data/e2e/hf-pglite-${E2E.runId}`,
-        DATA_DIR: `.data/e2e/hf-data-${E2E.runId}`,
-        STORAGE_DIR: E2E.hfStorageDir,
-        BETTER_AUTH_URL: hfBaseUrl,
-        GENERATION_ENGINE: "huggingface",
-        HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
-        PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
-        HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
-        FLUX_PROVIDER: "hf-inference",
-      },
-    },
-    {
-      command: `npx tsx test/fakes/replicate-cli.ts --port ${E2E.fakeReplicatePort}`,
-      url: `${fakeReplicateUrl}/__fake/state`,
-      timeout: 30_000,
-      reuseExistingServer,
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-    {
-      command: "npm start",
-      url: `${replicateBaseUrl}/api/trpc/system.health`,
-      timeout: 60_000,
-      reuseExistingServer,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        ...common,
-        PORT: String(E2E.replicatePort),
-        EXECUTOR_PORT: String(E2E.replicateExecutorPort),
-        PGLITE_DIR: `.data/e2e/replicate-pglite-${E2E.runId}`,
-        DATA_DIR: `.data/e2e/replicate-data-${E2E.runId}`,
-        STORAGE_DIR: E2E.replicateStorageDir,
-        BETTER_AUTH_URL: replicateBaseUrl,
-        GENERATION_ENGINE: "replicate",
-        REPLICATE_API_TOKEN: "r8_fake_e2e_token",
-        REPLICATE_BASE_URL: `${fakeReplicateUrl}/v1`,
-      },
-    },
-    {
-      command:
-        `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --smtp-port ${E2E.smtpPort} --executor http://127.0.0.1:${E2E.opsExecutorPort}` +
-        ` --webhook ${opsBaseUrl}/api/stripe/webhook --webhook-secret ${E2E.stripeWebhookSecret}`,
-      url: `${edgeUrl}/health`,
-      timeout: 30_000,
-      reuseExistingServer,
-      stdout: "ignore",
-      stderr: "pipe",
-    },
-    {
-      command: "npm start",
-      url: `${opsBaseUrl}/api/trpc/system.health`,
-      timeout: 60_000,
-      reuseExistingServer,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        ...common,
-        PORT: String(E2E.opsPort),
-        EXECUTOR_PORT: String(E2E.opsExecutorPort),
-        PGLITE_DIR: `.data/e2e/ops-pglite-${E2E.runId}`,
-        DATA_DIR: `.data/e2e/ops-data-${E2E.runId}`,
-        STORAGE_DIR: E2E.opsStorageDir,
-        BETTER_AUTH_URL: opsBaseUrl,
-        GENERATION_ENGINE: "huggingface",
-        HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
-        PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
-        HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
-        // The Inngest SDK's own setting: events (only) go through the relay, which can lose them.
-        INNGEST_EVENT_API_BASE_URL: `${edgeUrl}/relay/`,
-        STRIPE_SECRET_KEY: "sk_test_e2e_fake",
-        STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
-        STRIPE_API_BASE: edgeUrl,
-        SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
-        EMAIL_FROM: "Avatar Studio <studio@e2e.test>",
-      },
-    },
-    {
-      // `npm run dev` itself, for the dev server's own behaviour (e2e/dev-hosts.spec.ts). It shares
-      // the build's folder: Next keeps development output apart, in its dev/ subfolder. Ready once
-      // the sign-up page has compiled.
+    }),
+    fakeServer(`npx tsx test/fakes/huggingface-cli.ts --port ${E2E.fakePort}`, `${fakeUrl}/photomaker`),
+    appServer("hf", E2E.hfPort, E2E.hfExecutorPort, hfBaseUrl, E2E.hfStorageDir, {
+      GENERATION_ENGINE: "huggingface",
+      HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
+      PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
+      HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
+      FLUX_PROVIDER: "hf-inference",
+    }),
+    fakeServer(`npx tsx test/fakes/replicate-cli.ts --port ${E2E.fakeReplicatePort}`, `${fakeReplicateUrl}/__fake/state`),
+    appServer("replicate", E2E.replicatePort, E2E.replicateExecutorPort, replicateBaseUrl, E2E.replicateStorageDir, {
+      GENERATION_ENGINE: "replicate",
+      REPLICATE_API_TOKEN: "r8_fake_e2e_token",
+      REPLICATE_BASE_URL: `${fakeReplicateUrl}/v1`,
+    }),
+    fakeServer(
+      `npx tsx test/fakes/ops-edge-cli.ts --port ${E2E.edgePort} --smtp-port ${E2E.smtpPort} --executor http://127.0.0.1:${E2E.opsExecutorPort}` +
+      ` --webhook ${opsBaseUrl}/api/stripe/webhook --webhook-secret ${E2E.stripeWebhookSecret}`,
+      `${edgeUrl}/health`,
+    ),
+    appServer("ops", E2E.opsPort, E2E.opsExecutorPort, opsBaseUrl, E2E.opsStorageDir, {
+      GENERATION_ENGINE: "huggingface",
+      HUGGINGFACE_API_KEY: "hf_fake_e2e_token",
+      PHOTOMAKER_ENDPOINT_URL: `${fakeUrl}/photomaker`,
+      HUGGINGFACE_HOSTS_OVERRIDE: fakeUrl,
+      // The Inngest SDK's own setting: events (only) go through the relay, which can lose them.
+      INNGEST_EVENT_API_BASE_URL: `${edgeUrl}/relay/`,
+      STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+      STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
+      STRIPE_API_BASE: edgeUrl,
+      SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+      EMAIL_FROM: "Avatar Studio <studio@e2e.test>",
+    }),
+    // `npm run dev` itself, for the dev server's own behaviour (e2e/dev-hosts.spec.ts). It shares
+    // the build's folder: Next keeps development output apart, in its dev/ subfolder. Ready once
+    // the sign-up page has compiled. BETTER_AUTH_URL says 127.0.0.1, so the test at localhost
+    // checks the auth client uses the page's origin.
+    appServer("dev", E2E.devPort, E2E.devExecutorPort, devBaseUrl, `.data/e2e/dev-storage-${E2E.runId}`, { GENERATION_ENGINE: "offline" }, {
       command: "npm run dev",
       url: `${devBaseUrl}/sign-up`,
       timeout: 240_000,
-      reuseExistingServer,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        ...common,
-        PORT: String(E2E.devPort),
-        EXECUTOR_PORT: String(E2E.devExecutorPort),
-        PGLITE_DIR: `.data/e2e/dev-pglite-${E2E.runId}`,
-        DATA_DIR: `.data/e2e/dev-data-${E2E.runId}`,
-        STORAGE_DIR: `.data/e2e/dev-storage-${E2E.runId}`,
-        // 127.0.0.1, so the test at localhost checks the auth client uses the page's origin.
-        BETTER_AUTH_URL: devBaseUrl,
-        GENERATION_ENGINE: "offline",
-      },
-    },
+    }),
   ],
 });
