@@ -7,8 +7,6 @@ import { ledgerSum } from "~/server/credits";
 import { randomUUID } from "node:crypto";
 import { adminAudit, avatars, generations } from "~/server/db/schema";
 import { insertAvatarUnlessCancelled } from "~/server/generations/interventions";
-import { createEngine } from "~/server/engines";
-import { parseEnv } from "~/server/env";
 import { buildSettings } from "~/server/generations/submit";
 import { failGeneration, startGeneration } from "~/server/generations/store";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
@@ -16,6 +14,7 @@ import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
 import { photoForm, portraitJpeg } from "../helpers/photos";
 import { codeOf } from "../helpers/trpc";
 import { waitForGeneration } from "../helpers/wait";
+import { huggingFaceEngine } from "../helpers/engines";
 
 /**
  * The operations console's actions through the admin router, on the real executor and workflow,
@@ -30,13 +29,7 @@ let photo: Buffer;
 
 beforeAll(async () => {
   fake = await startFakeHuggingFace();
-  const config = parseEnv({
-    GENERATION_ENGINE: "huggingface",
-    HUGGINGFACE_API_KEY: "hf_test_token",
-    PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,
-    HUGGINGFACE_HOSTS_OVERRIDE: fake.url,
-  });
-  app = await createTestApp({ jobs: { engine: createEngine(config), timeScale: 0.01 }, env: { FACE_CHECK: "off" } });
+  app = await createTestApp({ jobs: { engine: huggingFaceEngine(fake), timeScale: 0.01 }, env: { FACE_CHECK: "off" } });
   admin = await app.signUpAdmin();
   photo = await portraitJpeg(4);
 }, 60_000);

@@ -2,8 +2,6 @@ import "../helpers/face-check-off";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setPlanByEmail } from "~/server/accounts";
 import { grantCredits } from "~/server/credits";
-import { createEngine } from "~/server/engines";
-import { parseEnv } from "~/server/env";
 import { TIERS, tiersForPlan, type Plan } from "~/server/tiers";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
 import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
@@ -11,6 +9,7 @@ import { photoForm, portraitJpeg } from "../helpers/photos";
 import { waitForGeneration } from "../helpers/wait";
 import { checkInvariants } from "./invariants";
 import { chaosRandom, faultScript } from "./random";
+import { huggingFaceEngine } from "../helpers/engines";
 
 /**
  * Random faults from the fake Hugging Face server's whole catalogue (for PhotoMaker and FLUX
@@ -26,14 +25,8 @@ let app: TestApp;
 beforeAll(async () => {
   console.info(`faults chaos: CHAOS_SEED=${rand.seed}`);
   fake = await startFakeHuggingFace();
-  const config = parseEnv({
-    GENERATION_ENGINE: "huggingface",
-    HUGGINGFACE_API_KEY: "hf_chaos",
-    PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,
-    HUGGINGFACE_HOSTS_OVERRIDE: fake.url,
-  });
   // "hang" must cost 300 ms, not the real 3 minutes.
-  app = await createTestApp({ env: { FACE_CHECK: "off" }, jobs: { engine: createEngine(config, { timeoutMs: 300 }), timeScale: SCALE, concurrency: 4 } });
+  app = await createTestApp({ env: { FACE_CHECK: "off" }, jobs: { engine: huggingFaceEngine(fake, { timeoutMs: 300 }), timeScale: SCALE, concurrency: 4 } });
 });
 afterAll(async () => {
   await app?.close();

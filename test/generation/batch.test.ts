@@ -3,13 +3,12 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chargeCredits, ledgerSum } from "~/server/credits";
-import { createEngine } from "~/server/engines";
-import { parseEnv } from "~/server/env";
 import { planBatch } from "~/server/generations/batch";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
 import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
 import { photoForm, portraitJpeg } from "../helpers/photos";
 import { waitForGeneration } from "../helpers/wait";
+import { huggingFaceEngine } from "../helpers/engines";
 
 /**
  * Batches (one submission, several styles and/or seeds) through the real executor and workflow
@@ -22,15 +21,7 @@ let photo: Buffer;
 
 beforeAll(async () => {
   fake = await startFakeHuggingFace();
-  const config = parseEnv({
-    GENERATION_ENGINE: "huggingface",
-    HUGGINGFACE_API_KEY: "hf_test_token",
-    PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,
-    FLUX_MODEL: "black-forest-labs/FLUX.1-schnell",
-    FLUX_PROVIDER: "hf-inference",
-    HUGGINGFACE_HOSTS_OVERRIDE: fake.url,
-  });
-  app = await createTestApp({ jobs: { engine: createEngine(config), timeScale: 0.01 } });
+  app = await createTestApp({ jobs: { engine: huggingFaceEngine(fake), timeScale: 0.01 } });
   photo = await portraitJpeg(3);
 });
 afterAll(async () => {

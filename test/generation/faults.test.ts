@@ -2,12 +2,13 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ledgerSum } from "~/server/credits";
-import { createEngine } from "~/server/engines";
 import { parseEnv } from "~/server/env";
 import { startFakeHuggingFace, type FakeAnswer, type FakeHuggingFace } from "../fakes/huggingface";
 import { createTestApp, freePort, type TestApp, type TestUser } from "../helpers/app";
 import { photoForm, portraitJpeg } from "../helpers/photos";
 import { waitForGeneration } from "../helpers/wait";
+import { createEngine } from "~/server/engines";
+import { huggingFaceEngine } from "../helpers/engines";
 
 /**
  * Every fault of the fake Hugging Face server through the real executor and workflow, at time
@@ -21,16 +22,8 @@ let photo: Buffer;
 
 beforeAll(async () => {
   fake = await startFakeHuggingFace();
-  const config = parseEnv({
-    GENERATION_ENGINE: "huggingface",
-    HUGGINGFACE_API_KEY: "hf_test_token",
-    PHOTOMAKER_ENDPOINT_URL: fake.photomakerUrl,
-    FLUX_MODEL: "black-forest-labs/FLUX.1-schnell",
-    FLUX_PROVIDER: "hf-inference",
-    HUGGINGFACE_HOSTS_OVERRIDE: fake.url,
-  });
   // The real timeout is 3 minutes; a hang test can't wait that long, so the engine gets 400 ms.
-  app = await createTestApp({ jobs: { engine: createEngine(config, { timeoutMs: 400 }), timeScale: SCALE } });
+  app = await createTestApp({ jobs: { engine: huggingFaceEngine(fake, { timeoutMs: 400 }), timeScale: SCALE } });
   photo = await portraitJpeg(3);
 });
 afterAll(async () => {
