@@ -136,21 +136,21 @@ async function loadTiles(db: Database, userId: string, projectId: string, cursor
   if (rows.length === 0) return null;
   const found = rows.filter((a): a is typeof a & { id: string; cursorAt: string } => a.id !== null);
   const page = toPage(found, limit, (a) =>
-          Object.freeze({
-            id: a.id,
-            generationId: a.generationId!,
-            batchId: a.batchId ?? null,
-            name: a.name,
-            width: a.width!,
-            height: a.height!,
-            engine: a.engine!,
-            model: a.model!,
-            offlinePreview: a.offlinePreview!,
-            ...likenessView({ likeness: a.likeness, likenessStatus: a.likenessStatus!, identityPreserving: a.identityPreserving! }),
-            createdAt: a.createdAt!,
-            thumbnailUrl: `/api/images/${a.id}?size=thumb`,
-            imageUrl: `/api/images/${a.id}?size=full`,
-          }),
+    Object.freeze({
+      id: a.id,
+      generationId: a.generationId!,
+      batchId: a.batchId ?? null,
+      name: a.name,
+      width: a.width!,
+      height: a.height!,
+      engine: a.engine!,
+      model: a.model!,
+      offlinePreview: a.offlinePreview!,
+      ...likenessView({ likeness: a.likeness, likenessStatus: a.likenessStatus!, identityPreserving: a.identityPreserving! }),
+      createdAt: a.createdAt!,
+      thumbnailUrl: `/api/images/${a.id}?size=thumb`,
+      imageUrl: `/api/images/${a.id}?size=full`,
+    }),
   );
   Object.freeze(page.items);
   // Shared by every request that hits the cache: frozen, and serialized once (api/transformer.ts).
