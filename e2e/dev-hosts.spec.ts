@@ -28,8 +28,9 @@ for (const host of ["127.0.0.1", "localhost"]) {
     const signUp = page.waitForRequest((req) => req.url() === `${origin}/api/auth/sign-up/email` && req.method() === "POST");
     await page.getByRole("button", { name: "Create account" }).click();
     await signUp;
-    await expect(page).toHaveURL(`${origin}/projects`);
-    await expect(page.getByRole("heading", { name: "Your projects" })).toBeVisible();
+    // The projects page compiles on its first visit, which takes a while on a busy machine.
+    await expect(page).toHaveURL(`${origin}/projects`, { timeout: 120_000 });
+    await expect(page.getByRole("heading", { name: "Your projects" })).toBeVisible({ timeout: 120_000 });
     expect(refused).toEqual([]);
   });
 }

@@ -43,9 +43,19 @@ test("the picker takes 1–4 JPEG/PNG photos by browsing or dropping, refuses a 
   await page.getByRole("button", { name: /Remove photo 1/ }).click();
   await studio.addPhotos(textFile("notes.txt"));
   await expect(page.getByRole("alert").filter({ hasText: '"notes.txt" is not a JPEG or PNG image' })).toBeVisible();
-  await studio.addPhotos(hugeJpeg("huge.jpg"));
-  await expect(page.getByRole("alert").filter({ hasText: '"huge.jpg" is 11.0 MB; each photo must be under 10MB' })).toBeVisible();
+  // A JPEG this browser can shrink may be chosen up to 40 MB: the 10 MB limit is on what is sent.
+  await studio.addPhotos(hugeJpeg("huge.jpg", 41));
+  await expect(page.getByRole("alert").filter({ hasText: '"huge.jpg" is 41.0 MB; each photo must be under 40MB' })).toBeVisible();
   await expect(studio.previews()).toHaveCount(3);
+  // 11 MB it can't decode is taken, then named on its photo when it would be sent as it is.
+  await studio.addPhotos(hugeJpeg("big.jpg", 11));
+  await expect(studio.previews()).toHaveCount(4);
+  await studio.describe({ name: "Too big", prompt: "portrait" });
+  await studio.submit();
+  await expect(studio.previews().nth(3)).toContainText(
+    "Photo 4 (big.jpg) is 11.0 MB and this browser could not make it smaller; each photo must be under 10MB",
+  );
+  await expect(page.getByText(/credits charged/)).toHaveCount(0);
 });
 
 test("no photo and a fake JPEG are refused on the right photo, nothing is charged; then one photo makes an avatar live", async ({ page }, testInfo) => {

@@ -53,7 +53,8 @@ export const fakeJpeg = (name = "renamed.jpg"): FilePayload => ({
 });
 
 /** Over the 10 MB limit (the browser refuses it before any upload). */
-export const hugeJpeg = (name = "huge.jpg"): FilePayload => ({ name, mimeType: "image/jpeg", buffer: Buffer.alloc(11 * 1024 * 1024, 1) });
+/** Named .jpg, `mb` megabytes of bytes no browser can decode (so none can shrink it). */
+export const hugeJpeg = (name = "huge.jpg", mb = 11): FilePayload => ({ name, mimeType: "image/jpeg", buffer: Buffer.alloc(mb * 1024 * 1024, 1) });
 
 /**
  * A camera photo of fixture person 0 as a phone writes it (test/helpers/camera-photo.ts):
