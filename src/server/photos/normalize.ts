@@ -8,6 +8,7 @@ import {
   MAX_OUTPUT_SIDE,
   TARGET_JPEG_BYTES,
 } from "./limits";
+import { jpegQuality } from "./jpeg-quality";
 import type { PhotoFormat } from "./sniff";
 
 /**
@@ -111,14 +112,24 @@ export async function decodeToSrgb(input: Buffer, header: { width: number; heigh
 const jpegOptions = (quality: number) => ({ quality, chromaSubsampling: "4:2:0", optimiseCoding: true }) as const;
 
 /**
+ * The first quality tried: JPEG_QUALITY_START, or the quality a JPEG was sent at when lower (a
+ * browser that shrank the photo to the size target already chose it). Never under the floor.
+ */
+export function firstQuality(input: Uint8Array): number {
+  const sent = jpegQuality(input);
+  return sent === undefined ? JPEG_QUALITY_START : Math.min(JPEG_QUALITY_START, Math.max(JPEG_QUALITY_MIN, sent));
+}
+
+/**
  * Decode and encode in one streamed libvips pass, as fast as bare sharp (decoding to raw first and
  * then encoding cost a third more). Only a JPEG over the target goes back through raw pixels to
  * shrink, which costs that photo a second decode.
  */
 export async function normalizePhoto(input: Buffer, header: { width: number; height: number }): Promise<EncodedJpeg> {
-  const { data, info } = await decodeFully(input, header, (p) => p.jpeg(jpegOptions(JPEG_QUALITY_START)));
-  if (data.length <= TARGET_JPEG_BYTES) return { jpeg: data, width: info.width, height: info.height, quality: JPEG_QUALITY_START };
-  return encodeJpeg(await decodeToSrgb(input, header), TARGET_JPEG_BYTES, JPEG_QUALITY_START - JPEG_QUALITY_STEP);
+  const quality = firstQuality(input);
+  const { data, info } = await decodeFully(input, header, (p) => p.jpeg(jpegOptions(quality)));
+  if (data.length <= TARGET_JPEG_BYTES) return { jpeg: data, width: info.width, height: info.height, quality };
+  return encodeJpeg(await decodeToSrgb(input, header), TARGET_JPEG_BYTES, Math.max(JPEG_QUALITY_MIN, quality - JPEG_QUALITY_STEP));
 }
 
 /** Longest side of the sample the lightness is measured on. */
