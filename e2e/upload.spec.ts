@@ -4,6 +4,8 @@ import { baseUrl } from "./support/env";
 import { cameraJpeg, heicPhoto } from "./support/photos";
 import { StudioPage } from "./support/studio";
 import { contentLength, recordUploads } from "./support/uploads";
+import { jpegQuality } from "../src/server/photos/jpeg-quality";
+import { JPEG_QUALITY_START, JPEG_QUALITY_STEP, TARGET_JPEG_BYTES } from "../src/server/photos/limits";
 import { expect, test } from "./support/test";
 
 /**
@@ -19,7 +21,7 @@ const mb = (bytes: number) => `${(bytes / MiB).toFixed(1)} MB`;
 /** The rest of the request (prompt fields, tier, key, multipart framing) is far below this. */
 const OTHER_FIELDS_MAX = 8 * 1024;
 
-test("a 6000×4000 camera photo is sent as an upright ≤ 2048 px JPEG under 1.5 MB without its EXIF, and the page shows the saving", async ({ page }) => {
+test("a 6000×4000 camera photo is sent as an upright ≤ 2048 px JPEG under 1 MB without its EXIF, and the page shows the saving", async ({ page }) => {
   test.setTimeout(120_000);
   const photo = await cameraJpeg("IMG_1234.JPG");
   const original = await sharp(photo.buffer).metadata();
@@ -45,7 +47,8 @@ test("a 6000×4000 camera photo is sent as an upright ≤ 2048 px JPEG under 1.5
   const meta = await sharp(upload).metadata();
   // Upright (the EXIF orientation applied in the browser), 2048 px on the long side, no metadata left.
   expect([meta.format, meta.width, meta.height, meta.orientation, meta.exif]).toEqual(["jpeg", 1365, 2048, undefined, undefined]);
-  expect(upload.length).toBeLessThanOrEqual(1.5 * MiB);
+  // Under the issue's 1.5 MB, and under the server's own ~1 MB target (the worker steps quality down to it).
+  expect(upload.length).toBeLessThanOrEqual(TARGET_JPEG_BYTES);
 
   // The server accepted it (the face check passed on the shrunk photo) and recorded the photo it
   // stored (the face check's record is the stored input's size).
@@ -57,6 +60,27 @@ test("a 6000×4000 camera photo is sent as an upright ≤ 2048 px JPEG under 1.5
   await expect(studio.generation("Camera roll")).toBeVisible();
 
   await expect(page.getByTestId("upload-saving")).toHaveText(`1 photo · ${mb(photo.buffer.length)} → ${mb(upload.length)}`);
+});
+
+test("a detailed photo that is over ~1 MB at quality 0.9 is sent a quality step lower, under 1 MB, and accepted", async ({ page }) => {
+  test.setTimeout(120_000);
+  // Sensor noise JPEG can't squeeze: at 2048 px and quality 0.9 this is about 1.2 MB.
+  const photo = await cameraJpeg("IMG_2000.JPG", { width: 2400, height: 1800, noise: 60, quality: 95, seed: 2 });
+  await signUp(page, baseUrl, "detailed");
+  const uploads = await recordUploads(page);
+  const studio = new StudioPage(page);
+  await studio.open(await createProject(page, baseUrl, "Detailed"));
+  await studio.addPhotos(photo);
+  await studio.describe({ name: "Detailed", prompt: "studio portrait, soft light" });
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(GENERATE));
+  await studio.submit();
+  const upload = (await uploads.next())[0]!.body;
+  expect((await sharp(upload).metadata()).height).toBe(2048);
+  expect(upload.length).toBeLessThanOrEqual(TARGET_JPEG_BYTES);
+  // The quality the browser settled on, read from the JPEG's own tables: one step or more below 0.9.
+  expect(jpegQuality(upload)).toBeLessThanOrEqual(JPEG_QUALITY_START - JPEG_QUALITY_STEP);
+  expect((await answered).status()).toBe(200);
+  await expect(studio.generation("Detailed")).toBeVisible();
 });
 
 test("a HEIC photo goes to the server as chosen and is refused there, with the server's message on the photo", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chooseUpload, fitWithin, formatUploadSaving, worthReencoding } from "~/components/studio/downscale";
+import { chooseUpload, fitWithin, formatUploadSaving, UPLOAD_JPEG_QUALITIES, UPLOAD_TARGET_BYTES, worthReencoding } from "~/components/studio/downscale";
+import { JPEG_QUALITY_MIN, JPEG_QUALITY_START, TARGET_JPEG_BYTES } from "~/server/photos/limits";
 import { checkFile, MAX_CHOSEN_PHOTO_BYTES, uploadProblem } from "~/components/studio/photos";
 
 const MiB = 1024 * 1024;
@@ -80,5 +81,14 @@ describe("the 10 MB limit is on what is sent", () => {
     expect(uploadProblem(1, file(12 * MiB, "IMG_0004.JPG", "image/jpeg"))).toBe(
       "Photo 2 (IMG_0004.JPG) is 12.0 MB and this browser could not make it smaller; each photo must be under 10MB",
     );
+  });
+});
+
+describe("the upload's JPEG qualities", () => {
+  it("are the server's steps, best first, down to its floor, aiming under its size target", () => {
+    expect(UPLOAD_JPEG_QUALITIES).toEqual([0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6]);
+    expect(UPLOAD_JPEG_QUALITIES[0]! * 100).toBe(JPEG_QUALITY_START);
+    expect(UPLOAD_JPEG_QUALITIES.at(-1)! * 100).toBe(JPEG_QUALITY_MIN);
+    expect(UPLOAD_TARGET_BYTES).toBe(TARGET_JPEG_BYTES);
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_OUTPUT_SIDE, TARGET_JPEG_BYTES } from "~/server/photos/limits";
+import { JPEG_QUALITY_MIN, JPEG_QUALITY_START, JPEG_QUALITY_STEP, MAX_OUTPUT_SIDE, TARGET_JPEG_BYTES } from "~/server/photos/limits";
 
 /**
  * Shrinking photos in the browser before upload: the rules, as plain functions (the Web Worker in
@@ -12,8 +12,18 @@ export const canDownscale = () => typeof Worker !== "undefined" && typeof Offscr
 
 /** The long side sent: what the server keeps anyway (src/server/photos/limits.ts). */
 export const UPLOAD_MAX_SIDE = MAX_OUTPUT_SIDE;
-/** JPEG quality of the re-encode (0–1): visually lossless for faces, as the server's first try. */
-export const UPLOAD_JPEG_QUALITY = 0.9;
+/**
+ * JPEG qualities (0–1) tried in turn until the photo fits the server's size target (~1 MB): the
+ * server's own steps (0.9, 0.85, … 0.6), so the server keeps the quality it is sent at and
+ * re-encodes in one pass (src/server/photos/jpeg-quality.ts). Most photos fit at the first; very
+ * detailed or noisy ones take a step or two. At the floor the photo goes as it is.
+ */
+export const UPLOAD_JPEG_QUALITIES: readonly number[] = Array.from(
+  { length: Math.floor((JPEG_QUALITY_START - JPEG_QUALITY_MIN) / JPEG_QUALITY_STEP) + 1 },
+  (_, i) => (JPEG_QUALITY_START - i * JPEG_QUALITY_STEP) / 100,
+);
+/** The size each re-encode aims under. */
+export const UPLOAD_TARGET_BYTES = TARGET_JPEG_BYTES;
 
 export interface Size {
   width: number;

@@ -2,8 +2,8 @@ import { fitWithin, worthReencoding, type DownscaleOutcome } from "./downscale";
 
 /**
  * The studio's photo shrinker, off the page's thread: decode upright (EXIF orientation applied),
- * draw at ≤ 2048 px on an OffscreenCanvas, encode JPEG. Nothing but pixels survives the
- * re-encode (no EXIF, no GPS). One photo at a time, so at most one decoded camera photo
+ * draw at ≤ 2048 px on an OffscreenCanvas, encode JPEG, a step lower while over ~1 MB. Nothing
+ * but pixels survives the re-encode (no EXIF, no GPS). One photo at a time, so at most one decoded camera photo
  * (~100 MB of pixels for 24 MP) is alive. Started by useDownscale.ts.
  */
 
@@ -11,7 +11,9 @@ export interface DownscaleRequest {
   id: number;
   file: Blob;
   maxSide: number;
-  quality: number;
+  /** Tried in turn until the JPEG is at most `targetBytes`. */
+  qualities: readonly number[];
+  targetBytes: number;
 }
 
 export type DownscaleReply = { id: number } & DownscaleOutcome;
@@ -36,7 +38,12 @@ async function downscale(request: DownscaleRequest): Promise<DownscaleOutcome> {
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = "high";
     context.drawImage(bitmap, 0, 0, target.width, target.height);
-    const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: request.quality });
+    let blob: Blob | null = null;
+    for (const quality of request.qualities) {
+      blob = await canvas.convertToBlob({ type: "image/jpeg", quality });
+      if (blob.size <= request.targetBytes) break;
+    }
+    if (!blob) return { kind: "undecodable", reason: "no JPEG quality to encode at" };
     return { kind: "encoded", blob, ...target };
   } finally {
     bitmap.close();

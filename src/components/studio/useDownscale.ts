@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { canDownscale, chooseUpload, formatUploadSaving, UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE, type DownscaleOutcome } from "./downscale";
+import { canDownscale, chooseUpload, formatUploadSaving, UPLOAD_JPEG_QUALITIES, UPLOAD_MAX_SIDE, UPLOAD_TARGET_BYTES, type DownscaleOutcome } from "./downscale";
 import type { DownscaleReply, DownscaleRequest } from "./downscale.worker";
 import type { SelectedPhoto } from "./photos";
 
@@ -43,7 +43,7 @@ export function useDownscale(photos: readonly SelectedPhoto[]) {
       worker.current = started;
     }
     const id = ++nextId.current;
-    const request: DownscaleRequest = { id, file, maxSide: UPLOAD_MAX_SIDE, quality: UPLOAD_JPEG_QUALITY };
+    const request: DownscaleRequest = { id, file, maxSide: UPLOAD_MAX_SIDE, qualities: UPLOAD_JPEG_QUALITIES, targetBytes: UPLOAD_TARGET_BYTES };
     return new Promise((resolve) => {
       waiting.current.set(id, resolve);
       worker.current!.postMessage(request);
