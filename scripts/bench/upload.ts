@@ -51,6 +51,8 @@ interface Run {
   /** Shrunk modes: photos chosen → the page shows what will be sent. */
   pickToReadyMs: number | null;
   requestBodyBytes: number;
+  /** The mutation's own time on the server (its `server-timing: app;dur=…`): intake, face check, charge. */
+  serverMs: number;
 }
 
 async function oneRun(browser: Browser, url: string, photos: string[], mode: Mode, n: number): Promise<Run> {
@@ -97,7 +99,9 @@ async function oneRun(browser: Browser, url: string, photos: string[], mode: Mod
       await page.getByTestId("upload-saving").filter({ hasText: "→" }).waitFor();
     }
     const requestBodyBytes = Number((await request.allHeaders())["content-length"] ?? Number.NaN);
-    return { mode, clickToQueuedMs, pickToReadyMs, requestBodyBytes };
+    const answered = await request.response();
+    const serverMs = Math.round(Number(/app;dur=([\d.]+)/.exec((await answered?.allHeaders())?.["server-timing"] ?? "")?.[1] ?? Number.NaN));
+    return { mode, clickToQueuedMs, pickToReadyMs, requestBodyBytes, serverMs };
   } finally {
     await context.close();
   }
@@ -133,7 +137,7 @@ export async function benchUpload(options: { rounds: number }) {
     for (let r = 1; r <= options.rounds; r++) {
       for (const mode of ["originals", "shrunk", "shrunk-at-once", "shrunk-unthrottled"] as const) {
         const run = await oneRun(browser, server.url, photos, mode, r * 10 + runs.length);
-        console.error(`upload: ${mode} round ${r}: click → queued ${run.clickToQueuedMs} ms, ${round(run.requestBodyBytes / MB)} MB sent${run.pickToReadyMs === null ? "" : `, pick → ready ${run.pickToReadyMs} ms`}`);
+        console.error(`upload: ${mode} round ${r}: click → queued ${run.clickToQueuedMs} ms, ${round(run.requestBodyBytes / MB)} MB sent, server ${run.serverMs} ms${run.pickToReadyMs === null ? "" : `, pick → ready ${run.pickToReadyMs} ms`}`);
         runs.push(run);
       }
     }
@@ -149,6 +153,7 @@ export async function benchUpload(options: { rounds: number }) {
       clickToQueuedMedianMs: median(of.map((r) => r.clickToQueuedMs)),
       clickToQueuedMs: of.map((r) => r.clickToQueuedMs),
       requestMB: round(median(of.map((r) => r.requestBodyBytes)) / MB, 2),
+      serverMedianMs: median(of.map((r) => r.serverMs)),
       pickToReadyMedianMs: ready.length > 0 ? median(ready) : null,
     };
   };

@@ -4,7 +4,7 @@ import { PhotoRejectedError, type AcceptedPhoto } from "../photos/intake";
 import { cropToFace } from "./crop";
 import { judgePhotos, type AnalysedPhoto } from "./judge";
 import { countFaceCheck } from "./metrics";
-import type { FaceRoom } from "./room";
+import type { FaceRoom, PhotoAnalysis } from "./room";
 
 /**
  * The face check at upload, after the intake and before any charge: analyse every photo in the
@@ -22,10 +22,37 @@ export interface FaceCheckResult {
   ms: number;
 }
 
-export async function checkFaces(room: FaceRoom, photos: AcceptedPhoto[]): Promise<FaceCheckResult> {
+/**
+ * A face check under way: each photo goes to the worker as soon as the intake hands it over, so
+ * the models run on one photo while sharp cleans the next (src/server/generations/submit.ts);
+ * `finish` then judges them together. Start it, `add` each accepted photo in order, `finish`.
+ */
+export function startFaceCheck(room: FaceRoom) {
   const started = performance.now();
-  // All at once: sharp decodes in parallel while the worker takes them one by one.
-  const analyses = await Promise.all(photos.map((p) => room.analyze(p.jpeg)));
+  const photos: AcceptedPhoto[] = [];
+  const analyses: Array<Promise<PhotoAnalysis>> = [];
+  return {
+    add(photo: AcceptedPhoto): void {
+      const analysis = room.analyze(photo.jpeg);
+      // Read in finish(); if the intake refuses a later photo first, nobody will: not an unhandled rejection.
+      analysis.catch(() => {});
+      photos.push(photo);
+      analyses.push(analysis);
+    },
+    async finish(): Promise<FaceCheckResult> {
+      return judgeAndCrop(photos, await Promise.all(analyses), started);
+    },
+  };
+}
+
+/** The face check of photos already through the intake. */
+export async function checkFaces(room: FaceRoom, photos: AcceptedPhoto[]): Promise<FaceCheckResult> {
+  const check = startFaceCheck(room);
+  for (const photo of photos) check.add(photo);
+  return check.finish();
+}
+
+async function judgeAndCrop(photos: AcceptedPhoto[], analyses: PhotoAnalysis[], started: number): Promise<FaceCheckResult> {
   const analysed: AnalysedPhoto[] = photos.map((p, i) => ({
     field: p.field,
     number: p.number,

@@ -3,7 +3,7 @@
  * thread), the decisions made with it at upload, face-centred crops and the likeness score.
  * Everything else imports from here.
  */
-export { checkFaces, type FaceCheckResult } from "./check";
+export { checkFaces, startFaceCheck, type FaceCheckResult } from "./check";
 export { cropRegion, cropToFace } from "./crop";
 export { cosine, faceMessages, judgePhotos, meanEmbedding, type AnalysedPhoto, type FaceBox, type FoundFace, type Verdict } from "./judge";
 export { likenessOf, mainFace, measureLikeness, type Likeness } from "./likeness";

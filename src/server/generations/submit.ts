@@ -4,7 +4,7 @@ import type { Database } from "../db/client";
 import type { PhotoFaceRecord } from "../db/schema";
 import { env } from "../env";
 import { BadInputError } from "../errors";
-import { checkFaces, faceRoomFor, type FaceRoom } from "../faces";
+import { faceRoomFor, startFaceCheck, type FaceRoom } from "../faces";
 import { intakePhotos, type IncomingPhoto } from "../photos/intake";
 import { buildPrompt, styleStrengthToRatio } from "../prompt";
 import { getOwnedProject } from "../projects";
@@ -81,13 +81,17 @@ function answer(result: { generation: Generation; replayed: boolean }, warnings:
   return result.replayed ? { warnings: result.generation.warnings, faces: result.generation.faces } : { warnings, faces };
 }
 
-/** Intake, then the face check: a refusal names the photo; the engine gets face-centred crops. */
+/**
+ * Intake, then the face check: a refusal names the photo; the engine gets face-centred crops. The
+ * two overlap: each photo's faces are looked for as soon as the intake has cleaned it.
+ */
 async function acceptPhotos(deps: SubmitDeps, incoming: IncomingPhoto[]) {
-  const intake = await intakePhotos(incoming);
-  const intakeWarnings = [...intake.warnings, ...intake.photos.flatMap((p) => p.warnings)];
   const room = deps.faces === undefined ? faceRoomFor(env()) : deps.faces;
-  if (!room) return { photos: intake.photos.map((p) => p.jpeg), warnings: intakeWarnings, faces: [] };
-  const checked = await checkFaces(room, intake.photos);
+  const faceCheck = room ? startFaceCheck(room) : null;
+  const intake = await intakePhotos(incoming, { onAccepted: faceCheck?.add });
+  const intakeWarnings = [...intake.warnings, ...intake.photos.flatMap((p) => p.warnings)];
+  if (!faceCheck) return { photos: intake.photos.map((p) => p.jpeg), warnings: intakeWarnings, faces: [] };
+  const checked = await faceCheck.finish();
   return { photos: checked.crops, warnings: [...intakeWarnings, ...checked.warnings], faces: checked.records };
 }
 

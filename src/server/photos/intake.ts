@@ -110,7 +110,11 @@ const fieldIndex = (field: string) => {
   return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
 };
 
-export async function intakePhotos(files: IncomingPhoto[]): Promise<IntakeResult> {
+/**
+ * `onAccepted` gets each photo as soon as it is clean, before the next is read: the face check
+ * starts on it while the intake goes on (a later refusal still refuses the whole set).
+ */
+export async function intakePhotos(files: IncomingPhoto[], options: { onAccepted?: (photo: AcceptedPhoto) => void } = {}): Promise<IntakeResult> {
   if (files.length === 0) throw new PhotoRejectedError(NO_PHOTOS_MESSAGE, "photos");
 
   // Field order photo0, photo1, … (numerically: photo10 after photo9); the sort is stable, so
@@ -126,7 +130,11 @@ export async function intakePhotos(files: IncomingPhoto[]): Promise<IntakeResult
 
   // One at a time: at most one decoded photo (≤ 2048² × 3 bytes, plus sharp's working set) is alive.
   const photos: AcceptedPhoto[] = [];
-  for (const photo of used) photos.push(await intakeOne(photo));
+  for (const photo of used) {
+    const accepted = await intakeOne(photo);
+    photos.push(accepted);
+    options.onAccepted?.(accepted);
+  }
   return { photos, warnings };
 }
 
