@@ -100,7 +100,8 @@ if (only.has("upload")) {
     { measure: `click → queued, shrunk in the browser (${r.shrunk.requestMB} MB sent)`, measured: `${r.shrunk.clickToQueuedMedianMs} ms`, target: "≤ 4000 ms", met: mark(r.met.target) },
     { measure: "shrinking 4 photos in the worker (pick → ready)", measured: ready === null ? "?" : `${ready} ms`, target: "", met: "" },
     { measure: "click → queued, clicked right after picking", measured: `${r.shrunkAtOnce.clickToQueuedMedianMs} ms`, target: "", met: "" },
-    { measure: "click → queued, shrunk, no throttling (the server's share)", measured: `${r.shrunkUnthrottled.clickToQueuedMedianMs} ms`, target: "", met: "" },
+    { measure: "click → queued, shrunk, no throttling", measured: `${r.shrunkUnthrottled.clickToQueuedMedianMs} ms`, target: "", met: "" },
+    { measure: "the request's own server time, no throttling (intake, face check, charge)", measured: `${r.shrunkUnthrottled.serverMedianMs} ms`, target: "", met: "" },
   );
 }
 

@@ -1,8 +1,9 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { chargeCredits, ledgerSum } from "~/server/credits";
+import { sharedFaceRoom } from "~/server/faces";
 import { planBatch } from "~/server/generations/batch";
 import { startFakeHuggingFace, type FakeHuggingFace } from "../fakes/huggingface";
 import { createTestApp, type TestApp, type TestUser } from "../helpers/app";
@@ -67,7 +68,14 @@ describe("a batch of styles", { timeout: 90_000 }, () => {
   it("3 styles × 1 photo: 54 credits in one go, three runs; the one that fails refunds its 18 and leaves the other two", async () => {
     const u = await userWithProject();
     fake.enqueue("no-face"); // the first PhotoMaker call fails for good; the other two get images
-    const res = await u.caller.avatar.generateWithPhotoMaker(batchForm(u.projectId, STYLES, { seed: 7 }));
+    // The real shared face room, watched: the one photo is looked at once for the whole batch.
+    const analyze = vi.spyOn(sharedFaceRoom(), "analyze");
+    let looks = 0;
+    const res = await u.caller.avatar.generateWithPhotoMaker(batchForm(u.projectId, STYLES, { seed: 7 })).finally(() => {
+      looks = analyze.mock.calls.length;
+      analyze.mockRestore();
+    });
+    expect(looks).toBe(1);
     expect(res.generations).toHaveLength(3);
     expect(res.generations.map((g) => g.settings.style)).toEqual(STYLES);
     expect(new Set(res.generations.map((g) => g.batchId)).size).toBe(1);
