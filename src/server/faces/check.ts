@@ -7,8 +7,8 @@ import { countFaceCheck } from "./metrics";
 import type { FaceRoom, PhotoAnalysis } from "./room";
 
 /**
- * The face check at upload, after the intake and before any charge: analyse every photo in the
- * worker, judge them together (judge.ts), then cut each photo down to its face. A refusal is a
+ * The face check at upload, alongside the intake and before any charge: analyse every photo in
+ * the worker, judge them together (judge.ts), then cut each photo down to its face. A refusal is a
  * PhotoRejectedError naming the photo, so nothing is charged and the studio marks that preview.
  */
 export interface FaceCheckResult {
@@ -18,7 +18,7 @@ export interface FaceCheckResult {
   warnings: string[];
   /** Boxes, crops and similarities per photo, for the generation row and the studio. */
   records: PhotoFaceRecord[];
-  /** Time spent, ms (analysis of all photos + crops). */
+  /** Time spent, ms, from the start of the check (analysis of all photos + crops). */
   ms: number;
 }
 
