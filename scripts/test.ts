@@ -47,5 +47,6 @@ const browserOk = ensureChromium() && run("npx", ["playwright", "test"], { PLAYW
 
 const total = summarize([vitestJson, pythonJson, playwrightJson]);
 if (!typesOk) console.error("Type check failed.");
+if (total.failures.length > 0) console.log(`\nFailed:\n${total.failures.map((f) => `  ✗ ${f}`).join("\n")}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exit(typesOk && unitOk && pythonOk && browserOk && total.failed === 0 ? 0 : 1);
