@@ -32,7 +32,11 @@ function vitestCounts(r: Json): Counts {
     const name = String(file.name ?? "").replace(`${process.cwd()}/`, "");
     const tests = list(file.assertionResults);
     for (const test of tests) {
-      if (test.status === "failed") failures.push(line(`${name} › ${test.fullName ?? test.title}`, list(test.failureMessages)[0]));
+      if (test.status !== "failed") continue;
+      // Vitest's JSON keeps only a timeout's stack, whose first line is this placeholder.
+      const why = firstLine(list(test.failureMessages)[0]);
+      const timedOut = why === "Error: STACK_TRACE_ERROR" && typeof test.duration === "number";
+      failures.push(line(`${name} › ${test.fullName ?? test.title}`, timedOut ? `timed out after ${((test.duration as number) / 1000).toFixed(1)} s` : why));
     }
     // A file that failed before any of its tests ran (an import error, a failing beforeAll).
     if (file.status === "failed" && !tests.some((test) => test.status === "failed")) {

@@ -169,9 +169,10 @@ describe("PhotoMaker on Replicate", () => {
   });
 
   it("a cold start within the deadline reports `starting`, then succeeds", async () => {
-    fake.enqueue({ kind: "cold-start", startingMs: 300 });
+    // Processing long enough that polls every 20 ms see it even on a busy machine (40 ms was missed under load).
+    fake.enqueue({ kind: "cold-start", startingMs: 300, processingMs: 500 });
     const seen: EngineProgress[] = [];
-    const image = await engineWith({ timeoutMs: 1_500 }).photomaker(await makeInput(), { onProgress: (p) => seen.push(p) });
+    const image = await engineWith({ timeoutMs: 3_000 }).photomaker(await makeInput(), { onProgress: (p) => seen.push(p) });
     expect(image.engine).toBe("photomaker");
     expect(seen[0]).toEqual({ status: "starting", predictionId: fake.predictions[0]!.id });
     expect(seen.some((p) => p.status === "processing")).toBe(true);

@@ -28,7 +28,8 @@ import { scriptedAnswerControl } from "./http";
 
 export type FakeReplicateAnswer =
   | "image"
-  | { kind: "cold-start"; startingMs: number }
+  /** Boots for `startingMs`, then runs for `processingMs` (the fake's default when not given). */
+  | { kind: "cold-start"; startingMs: number; processingMs?: number }
   | { kind: "rate-limit"; retryAfterSeconds?: number }
   /** The prediction runs fine, but the first `count` looks at it (GET) are throttled (429). */
   | { kind: "throttled-polls"; count: number }
@@ -108,9 +109,9 @@ const SIMPLE = new Set(["image", "trigger-word", "no-face", "empty-output", "mod
 
 export function isFakeReplicateAnswer(value: unknown): value is FakeReplicateAnswer {
   if (typeof value === "string") return SIMPLE.has(value);
-  const v = value as { kind?: unknown; startingMs?: unknown } | null;
+  const v = value as { kind?: unknown; startingMs?: unknown; processingMs?: unknown } | null;
   const count = (value as { count?: unknown } | null)?.count;
-  return v?.kind === "rate-limit" || (v?.kind === "cold-start" && typeof v.startingMs === "number") || (v?.kind === "throttled-polls" && typeof count === "number");
+  return v?.kind === "rate-limit" || (v?.kind === "cold-start" && typeof v.startingMs === "number" && ["number", "undefined"].includes(typeof v.processingMs)) || (v?.kind === "throttled-polls" && typeof count === "number");
 }
 
 const versionId = (model: string) => createHash("sha256").update(`${model}@fake`).digest("hex");
@@ -218,7 +219,8 @@ export async function startFakeReplicate(options: { port?: number; processingMs?
 
   /** Starts the model's run: starting → processing → the scripted end. */
   function schedule(p: FakePrediction) {
-    const boot = typeof p.answer === "object" && p.answer.kind === "cold-start" ? p.answer.startingMs : startingMs;
+    const cold = typeof p.answer === "object" && p.answer.kind === "cold-start" ? p.answer : undefined;
+    const boot = cold?.startingMs ?? startingMs;
     later(boot, () => {
       if (terminal(p)) return;
       p.status = "processing";
@@ -226,7 +228,7 @@ export async function startFakeReplicate(options: { port?: number; processingMs?
       p.logs = "Using seed: " + String(p.input.seed ?? "random") + "\nStart inference...\n";
       wake(p);
       if (p.answer === "hang") return; // runs until canceled
-      later(processingMs, () => end(p));
+      later(cold?.processingMs ?? processingMs, () => end(p));
     });
   }
 

@@ -23,6 +23,7 @@ beforeAll(() => {
 describe("sums", () => {
   it("adds", () => expect(1 + 1).toBe(2));
   it("subtracts", () => expect(2 - 1).toBe(3));
+  it("waits", { timeout: 100 }, () => new Promise((resolve) => setTimeout(resolve, 2_000)));
 });`,
   );
   writeFileSync(path.join(vitestDir, "vitest.config.mjs"), `export default { test: { include: ["*.check.ts"] } };\n`);
@@ -60,10 +61,11 @@ test("multiplies", () => expect(2 * 2).toBe(5));`,
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("test summary", () => {
-  it("counts a real Vitest run, a file that could not load as a failure, and names both", () => {
+  it("counts a real Vitest run, a file that could not load as a failure, and names each, a timeout as one", () => {
     const result = summarize([reports.vitest]);
-    expect(result).toMatchObject({ passed: 1, failed: 2, missing: [] });
-    expect(result.failures).toHaveLength(2);
+    expect(result).toMatchObject({ passed: 1, failed: 3, missing: [] });
+    expect(result.failures).toHaveLength(3);
+    expect(result.failures.find((f) => f.includes("sums waits"))).toMatch(/cases\.check\.ts › sums waits: timed out after 0\.\d s$/);
     expect(result.failures.find((f) => f.includes("sums subtracts"))).toMatch(/cases\.check\.ts › sums subtracts: .*expected 1 to be 3/);
     expect(result.failures.find((f) => f.includes("broken"))).toMatch(/broken\.check\.ts \(the file failed outside its tests\): .*cannot load this file/);
   });
@@ -76,10 +78,10 @@ describe("test summary", () => {
 
   it("sums every report, counts a missing one as a failure, and ends with the plain line", () => {
     const all = [reports.vitest, reports.python, reports.playwright, reports.missing];
-    expect(summarize(all)).toMatchObject({ passed: 22, failed: 5, missing: [reports.missing] });
+    expect(summarize(all)).toMatchObject({ passed: 22, failed: 6, missing: [reports.missing] });
     const printed = execFileSync("npx", ["tsx", "scripts/test-summary.ts", ...all], { encoding: "utf8" }).trimEnd().split("\n");
-    expect(printed.at(-1)).toBe("22 passed, 5 failed");
-    expect(printed.filter((l) => l.startsWith("  ✗ "))).toHaveLength(5);
+    expect(printed.at(-1)).toBe("22 passed, 6 failed");
+    expect(printed.filter((l) => l.startsWith("  ✗ "))).toHaveLength(6);
     expect(printed.join("\n")).toContain("✗ inference/photomaker-v2 › test_handler.T.test_x");
   });
 
