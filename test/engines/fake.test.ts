@@ -45,6 +45,24 @@ describe("fake Hugging Face server", () => {
     }
   });
 
+  it("holds a scripted answer until release(), then gives it; refuses a hold of a hold", async () => {
+    const fake = await startFakeHuggingFace();
+    try {
+      expect((await post(`${fake.url}/__fake/enqueue`, { answers: [{ kind: "hold", then: "hang" }] })).status).toBe(400);
+      fake.enqueue({ kind: "hold", then: "no-face" });
+      let answered = false;
+      const pending = infer(fake.photomakerUrl).finally(() => (answered = true));
+      while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(answered).toBe(false);
+      expect(fake.release()).toBe(1);
+      const res = await pending;
+      expect([res.status, await res.json()]).toEqual([400, { error: "No face detected, please update the input face image(s)" }]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("closes promptly while a request hangs", async () => {
     const fake = await startFakeHuggingFace();
     fake.enqueue("hang");

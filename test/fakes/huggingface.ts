@@ -32,7 +32,12 @@ export type FakeAnswer =
   | "unknown-json"
   | "hang"
   /** Held open until `release()`, then a real PNG: a generation that is running for as long as a test needs. */
-  | "hold";
+  | "hold"
+  /** Held open until `release()`, then answered as `then` (a failure that waits for the test). */
+  | { kind: "hold"; then: ImmediateAnswer };
+
+/** The answers given at once (never held or hung). */
+type ImmediateAnswer = Exclude<FakeAnswer, "hold" | "hang" | { kind: "hold" }>;
 
 export type FakeTarget = "photomaker" | "flux";
 
@@ -77,8 +82,9 @@ const SIMPLE = new Set([
 
 export function isFakeAnswer(value: unknown): value is FakeAnswer {
   if (typeof value === "string") return SIMPLE.has(value);
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  return kind === "rate-limit" || kind === "loading";
+  const v = value as { kind?: unknown; then?: unknown } | null;
+  if (v?.kind === "hold") return isFakeAnswer(v.then) && !["hold", "hang"].includes(v.then as string) && (v.then as { kind?: unknown }).kind !== "hold";
+  return v?.kind === "rate-limit" || v?.kind === "loading";
 }
 
 /** A real PNG at the requested size, its colour derived from prompt and seed (deterministic). */
@@ -96,7 +102,7 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }
 
-async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown, model: string, accept?: string, held?: Promise<void>): Promise<void> {
+async function answerWith(answer: ImmediateAnswer | "hang", res: ServerResponse, body: unknown, model: string, accept?: string): Promise<void> {
   const params = ((body as { parameters?: Record<string, unknown> } | null)?.parameters ?? {}) as Record<string, unknown>;
   const png = () =>
     fakePng(params.width as number, params.height as number, `${(body as { inputs?: unknown })?.inputs}|${params.seed}`);
@@ -139,10 +145,6 @@ async function answerWith(answer: FakeAnswer, res: ServerResponse, body: unknown
       return json(res, 200, { status: "done", images: "see you later" });
     case "hang":
       return; // never answered; close()/reset() destroy the socket
-    case "hold":
-      await held;
-      if (!res.destroyed) res.writeHead(200, { "content-type": "image/png" }).end(await png());
-      return;
   }
 }
 
@@ -226,10 +228,17 @@ export async function startFakeHuggingFace(options: { port?: number } = {}): Pro
     }
     const answer = queues[target].shift() ?? defaults[target];
     record.answer = answer;
-    if (answer === "hang" || answer === "hold") hanging.add(res);
-    const holding = answer === "hold" ? new Promise<void>((resolve) => held.push(resolve)) : undefined;
     const model = target === "flux" ? decodeURIComponent(router![1]!) : "TencentARC/PhotoMaker-V2";
-    if (answer === "hang" || answer === "hold") return answerWith(answer, res, body, model, req.headers.accept, holding);
+    if (answer === "hang") {
+      hanging.add(res);
+      return answerWith(answer, res, body, model, req.headers.accept);
+    }
+    if (answer === "hold" || (typeof answer === "object" && answer.kind === "hold")) {
+      hanging.add(res);
+      await new Promise<void>((resolve) => held.push(resolve));
+      if (!res.destroyed) await answerWith(answer === "hold" ? "image" : answer.then, res, body, model, req.headers.accept);
+      return;
+    }
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {

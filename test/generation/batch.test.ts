@@ -67,7 +67,10 @@ async function refusal(promise: Promise<unknown>) {
 describe("a batch of styles", { timeout: 90_000 }, () => {
   it("3 styles × 1 photo: 54 credits in one go, three runs; the one that fails refunds its 18 and leaves the other two", async () => {
     const u = await userWithProject();
-    fake.enqueue("no-face"); // the first PhotoMaker call fails for good; the other two get images
+    // The first PhotoMaker call fails for good, the other two get images; all three are held
+    // until the submit is checked: a finished run would refund, or measure its avatar's likeness
+    // in the same face room, before the test had looked.
+    fake.enqueue({ kind: "hold", then: "no-face" }, "hold", "hold");
     // The real shared face room, watched: the one photo is looked at once for the whole batch.
     const analyze = vi.spyOn(sharedFaceRoom(), "analyze");
     let looks = 0;
@@ -82,6 +85,9 @@ describe("a batch of styles", { timeout: 90_000 }, () => {
     expect(res.generations[0]!.batchId).toEqual(expect.any(String));
     expect(res.generations.map((g) => g.settings.seed)).toEqual([7, 7, 7]);
     expect(await u.caller.credits.balance()).toEqual({ balance: 100 - 54 });
+    // All three calls reach the fake, then go on.
+    let released = 0;
+    await vi.waitFor(() => expect((released += fake.release())).toBe(3), { timeout: 30_000, interval: 50 });
 
     const done = await Promise.all(res.generations.map((g) => waitForGeneration(u, g.id, 60_000)));
     expect(done.map((g) => g.status).sort()).toEqual(["failed", "succeeded", "succeeded"]);
