@@ -254,20 +254,28 @@ describe("two instances, one PostgreSQL, one bucket", { timeout: 240_000 }, () =
     fake.setDefault("image");
     fake.setLatency(2_500);
     const p = await person(a, "survivor@instances.test", 8 * 18, adminCookie);
-    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => submit(i % 2 ? b : a, p)));
 
-    // Kill A while its executor holds an engine call's lease.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const held = await db.db
-        .select({ id: executorJobs.id })
-        .from(executorJobs)
-        .where(and(like(executorJobs.lockedBy, `%:${a.pid}:%`), sql`${executorJobs.concurrencyKey} is not null`));
-      if (held.length > 0) break;
-      if (Date.now() > deadline) throw new Error("A's executor never took a generation");
-      await new Promise((r) => setTimeout(r, 50));
+    // B stands still (SIGSTOP, while idle) until A holds an engine call's lease: with both
+    // running, B could win both slots and keep them, and A would die holding nothing.
+    process.kill(b.pid, "SIGSTOP");
+    let ids: string[];
+    try {
+      ids = await Promise.all(Array.from({ length: 8 }, () => submit(a, p)));
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const held = await db.db
+          .select({ id: executorJobs.id })
+          .from(executorJobs)
+          .where(and(like(executorJobs.lockedBy, `%:${a.pid}:%`), sql`${executorJobs.concurrencyKey} is not null`));
+        if (held.length > 0) break;
+        if (Date.now() > deadline) throw new Error("A's executor never took a generation");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Kill A while its executor holds that lease; B takes over once it has run out.
+      process.kill(a.pid, "SIGKILL");
+    } finally {
+      process.kill(b.pid, "SIGCONT");
     }
-    process.kill(a.pid, "SIGKILL");
 
     const ends = await allEnd(ids, 180_000); // within the 30 s lease, then the work itself
     expect(ends.filter((e) => e.status === "succeeded")).toHaveLength(ids.length);
