@@ -99,8 +99,13 @@ export function summarize(files: string[]): Counts & { missing: string[] } {
   return total;
 }
 
+/** The list printed above the last line ("" when nothing failed). */
+export function failureList(failures: string[]): string {
+  return failures.length > 0 ? `\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}\n` : "";
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = summarize(process.argv.slice(2));
-  if (result.failures.length > 0) console.log(`\nFailed:\n${result.failures.map((f) => `  ✗ ${f}`).join("\n")}\n`);
+  if (result.failures.length > 0) console.log(failureList(result.failures));
   console.log(`${result.passed} passed, ${result.failed} failed`);
 }

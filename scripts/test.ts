@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { summarize } from "./test-summary";
+import { failureList, summarize } from "./test-summary";
 
 const RESULTS = path.resolve(".data/test-results");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -47,6 +47,6 @@ const browserOk = ensureChromium() && run("npx", ["playwright", "test"], { PLAYW
 
 const total = summarize([vitestJson, pythonJson, playwrightJson]);
 if (!typesOk) console.error("Type check failed.");
-if (total.failures.length > 0) console.log(`\nFailed:\n${total.failures.map((f) => `  ✗ ${f}`).join("\n")}`);
+if (total.failures.length > 0) console.log(failureList(total.failures));
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exit(typesOk && unitOk && pythonOk && browserOk && total.failed === 0 ? 0 : 1);
